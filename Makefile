@@ -1,0 +1,59 @@
+# uringdump: BPF objects -> skeletons -> binary; tests, bench, install.
+#
+# The BPF side is compiled with clang for the bpf target against the small
+# CO-RE header in bpf/ (never against the build host's kernel headers), and
+# bpftool turns each object into a skeleton header the C++ side includes.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+
+CXX      ?= g++
+CLANG    ?= clang
+BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+
+BUILD    := build
+ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+CPPFLAGS += -Isrc -I$(BUILD) -Ibpf
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_DEPS := $(wildcard bpf/*.h)
+
+APP_SRCS := $(filter-out src/cli/main.cpp,$(wildcard src/*/*.cpp))
+APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS))
+MAIN_OBJ := $(BUILD)/src/cli/main.o
+
+.PHONY: all clean test bench install uninstall
+all: uringdump
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# Every C++ object may include a skeleton; generating them first keeps
+# dependency tracking simple.
+$(BUILD)/src/%.o: src/%.cpp $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+uringdump: $(APP_OBJS) $(MAIN_OBJ)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD) uringdump
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The binary record stream between the BPF programs and the C++ readers.
+ *
+ * Every record starts with struct ud_hdr and has a fixed size per type, a
+ * multiple of 8 so that records stay aligned in the stream. The C++ side
+ * rejects a record whose size does not match its type: a BPF object and a
+ * binary built from different versions of this header never mix silently.
+ *
+ * "Identity" fields (file, ctx, ep, page) are kernel addresses. They are only
+ * used to join records to each other inside one snapshot and never printed;
+ * page addresses are turned into page frame numbers by the reader.
+ */
+#ifndef UD_RECORDS_H
+#define UD_RECORDS_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define UD_RECORDS_VERSION 1
+
+enum ud_rec_type {
+	UD_REC_TASK_FD = 1,   /* one open fd of a process */
+	UD_REC_PROC = 2,      /* one process (thread group leader): comm */
+	UD_REC_RING = 3,      /* one io_uring instance and its state */
+	UD_REC_RING_FILE = 4, /* one used slot of a ring's fixed-file table */
+	UD_REC_RING_BUF = 5,  /* one registered buffer */
+	UD_REC_BUF_SEG = 6,   /* one bio_vec of a registered buffer */
+	UD_REC_EPOLL = 7,     /* one epoll instance */
+	UD_REC_EPOLL_ITEM = 8,/* one epitem of an epoll instance */
+	UD_REC_FILE = 9,      /* identity, inode and path of a file that a ring or epoll refers to */
+	UD_REC_CONT = 10,     /* a table walk stopped at the per-object output budget; resume here */
+	UD_REC_WARN = 11,     /* a bounded walk hit its bound or read inconsistent data */
+	UD_REC_CHUNK = 12,    /* opens the continuation of a table walk in a resume pass */
+};
+
+/*
+ * Scoping: RING_FILE, RING_BUF and BUF_SEG records belong to the last RING
+ * record before them, EPOLL_ITEM records to the last EPOLL record, and after a
+ * CHUNK record to the owner that CHUNK names. FILE records may appear anywhere
+ * before the first record that refers to their file.
+ */
+
+/* How a ring was found. */
+enum ud_ring_via {
+	UD_VIA_FD = 0,         /* an open fd of the process */
+	UD_VIA_REGISTERED = 1, /* task->io_uring->registered_rings[] (IORING_REGISTER_RING_FDS) */
+	UD_VIA_TCTX = 2,       /* task->io_uring->xa: a ring this thread has submitted to */
+};
+
+/* Which table a CONT / TABLE_END / WARN record is about. */
+enum ud_table {
+	UD_TABLE_FILES = 1,
+	UD_TABLE_BUFS = 2,
+	UD_TABLE_EPOLL = 3,
+	UD_TABLE_TCTX = 4,  /* a thread's io_uring context (registered and used rings) */
+	UD_TABLE_PATH = 5,  /* the dentry walk of a file's path */
+};
+
+/* Kernel layout the BPF side detected through CO-RE field checks. */
+enum ud_layout {
+	UD_LAYOUT_UNKNOWN = 0,
+	UD_LAYOUT_FLAT = 1,  /* 6.1 .. 6.12: file_table.files[], user_bufs[] */
+	UD_LAYOUT_RSRC = 2,  /* 6.13+: io_rsrc_data { nr, nodes[] } */
+};
+
+/* ud_file.flags */
+#define UD_FILE_DELETED   0x1 /* dentry unlinked: d_path appends " (deleted)" */
+#define UD_FILE_DNAME     0x2 /* dentry has d_op->d_dname: a pseudo file ("socket:[..]") */
+#define UD_FILE_TRUNCATED 0x4 /* path deeper or longer than the record holds */
+#define UD_FILE_DETACHED  0x8 /* walk ended at a mount that is not the root of the tree */
+
+/* ud_ring_buf.flags */
+#define UD_BUF_KERNEL     0x1 /* a kernel-provided buffer (ublk/zero copy), no user address */
+
+#define UD_PATH_MAX  256 /* path bytes a FILE record carries (components, leaf first) */
+
+struct ud_hdr {
+	__u16 type;
+	__u16 size;
+	__u32 pid; /* thread group id of the process the record belongs to */
+};
+
+struct ud_task_fd {
+	struct ud_hdr hdr;
+	__s32 fd;
+	__u32 kind; /* 0 other, 1 io_uring, 2 epoll */
+	__u64 file;
+	__u64 f_op;
+};
+
+struct ud_proc {
+	struct ud_hdr hdr;
+	char comm[16];
+};
+
+struct ud_ring {
+	struct ud_hdr hdr;
+	__s32 fd;              /* -1 when found through the task context only */
+	__u32 via;             /* enum ud_ring_via */
+	__u32 tid;             /* thread whose io_uring context refers to it (via != FD) */
+	__s32 reg_index;       /* slot in registered_rings[], -1 if none */
+	__u64 ctx;             /* struct io_ring_ctx identity */
+	__u64 file;            /* struct file identity, 0 if unknown */
+	__u32 flags;           /* IORING_SETUP_* */
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 sq_head;         /* rings->sq.head: what the kernel consumed, as user space sees it */
+	__u32 sq_tail;         /* rings->sq.tail: what user space submitted */
+	__u32 cq_head;         /* rings->cq.head: what user space reaped */
+	__u32 cq_tail;         /* rings->cq.tail: what the kernel posted */
+	__u32 cached_sq_head;  /* ctx->cached_sq_head */
+	__u32 cached_cq_tail;  /* ctx->cached_cq_tail */
+	__u32 cq_overflow;     /* rings->cq_overflow */
+	__u32 sq_dropped;      /* rings->sq_dropped */
+	__u32 sq_flags;        /* rings->sq_flags */
+	__s32 sq_thread_pid;   /* -1 without SQPOLL */
+	__s32 sq_thread_cpu;   /* -1 when not pinned or no SQPOLL */
+	__u32 nr_files;        /* size of the fixed-file table (slots) */
+	__u32 nr_bufs;         /* size of the registered-buffer table (slots) */
+	__u32 buf_groups;      /* provided-buffer groups */
+	__u32 personalities;   /* registered credentials */
+	__u32 iowq_max[2];     /* io-wq worker limits (bounded, unbounded), 0 = default */
+	__u8 has_eventfd;
+	__u8 overflow_pending; /* cq_overflow_list not empty */
+	__u8 napi;             /* NAPI busy polling entries registered */
+	__u8 zcrx;             /* zero-copy receive areas registered */
+	__u32 layout;          /* enum ud_layout */
+	__u32 counts_partial;  /* buf_groups/personalities could not be counted completely */
+	__u32 alias;           /* 1: tables were emitted under another fd or process in this snapshot */
+};
+
+struct ud_ring_file {
+	struct ud_hdr hdr;
+	__u32 slot;
+	__u32 mode;   /* inode i_mode */
+	__u64 file;
+	__u64 ino;
+	__u32 dev;    /* superblock s_dev, kernel encoding (major << 20 | minor) */
+	__u32 pad;
+};
+
+struct ud_ring_buf {
+	struct ud_hdr hdr;
+	__u32 slot;
+	__u32 nr_bvecs;
+	__u64 addr;
+	__u64 len;
+	__u32 folio_shift;
+	__u32 flags;  /* UD_BUF_* */
+};
+
+struct ud_buf_seg {
+	struct ud_hdr hdr;
+	__u32 slot;
+	__u32 index;  /* bio_vec index within the buffer */
+	__u64 page;   /* struct page address; the reader turns it into a pfn */
+	__u32 offset; /* bv_offset: may exceed the page size for a folio */
+	__u32 len;
+};
+
+struct ud_epoll {
+	struct ud_hdr hdr;
+	__s32 fd;
+	__u32 alias;  /* 1: the items were emitted under another fd or process in this snapshot */
+	__u64 file;
+	__u64 ep;     /* struct eventpoll identity */
+};
+
+struct ud_epoll_item {
+	struct ud_hdr hdr;
+	__s32 tfd;    /* the fd number given to epoll_ctl(ADD) */
+	__u32 events;
+	__u64 data;
+	__u64 file;
+	__u64 ino;
+};
+
+struct ud_file {
+	struct ud_hdr hdr;
+	__u32 flags;   /* UD_FILE_* */
+	__u32 mode;
+	__u64 file;
+	__u64 ino;
+	__u64 magic;   /* superblock s_magic */
+	__u32 dev;
+	__u16 path_len;   /* bytes used in path[] */
+	__u16 ncomp;      /* components in path[] */
+	/* Components leaf first, each as one length byte and the name bytes. For a
+	 * UD_FILE_DNAME file only the dentry's own name is present. */
+	char path[UD_PATH_MAX];
+};
+
+struct ud_cont {
+	struct ud_hdr hdr;
+	__u32 table;   /* enum ud_table */
+	__u32 pad;
+	__u64 owner;   /* ctx or ep identity */
+	__u64 cursor;  /* next slot, or for epoll the file of the next item */
+	__s64 cursor2; /* buffers: next bio_vec of that slot; epoll: fd of the next item */
+	__u64 token;   /* the object that continues: tgid:fd, or tid:~0 for a thread's context */
+};
+
+struct ud_chunk {
+	struct ud_hdr hdr;
+	__u32 table;
+	__u32 pad;
+	__u64 owner;
+};
+
+struct ud_warn {
+	struct ud_hdr hdr;
+	__u32 table;
+	__u32 code;    /* enum ud_warn_code */
+	__u64 owner;
+	__u64 value;
+};
+
+enum ud_warn_code {
+	UD_WARN_BOUND = 1,      /* a loop bound was reached: the walk is incomplete */
+	UD_WARN_READ = 2,       /* a kernel read failed: the entry is missing */
+	UD_WARN_LAYOUT = 3,     /* no known layout for this table on this kernel */
+};
+
+/* Key of the resume map: which table of which object to continue. */
+struct ud_resume_key {
+	__u64 owner;
+	__u32 table;
+	__u32 pad;
+};
+
+struct ud_resume_val {
+	__u64 cursor;
+	__s64 cursor2;
+	__u64 token;
+};
+
+#endif

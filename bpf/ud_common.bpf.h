@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every uringdump BPF program shares: the settings user space writes
+ * before a pass, the maps, and the output budget of one iterator object.
+ *
+ * Why a budget: bpf_seq_read() gives each iterator object (here: one open
+ * file of one task, or one thread) a buffer of 8 pages; an object whose
+ * output does not fit fails the whole read with -E2BIG, and an object is
+ * never split across reads. So a walk stops before the object's output
+ * reaches that size, says where it stopped (UD_REC_CONT), and user space runs
+ * another pass that continues from there (UD_REC_CHUNK opens it).
+ *
+ * Output may be thrown away and the object shown again (the kernel does that
+ * when an object does not fit behind the previous ones in the buffer), so the
+ * programs keep no state whose update would be wrong to repeat, except the
+ * "seen" map, whose entries carry who wrote them and in which run.
+ */
+#ifndef UD_COMMON_BPF_H
+#define UD_COMMON_BPF_H
+
+#include "vmlinux_core.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "records.h"
+#include "ud_state.bpf.h"
+
+/* ---- settings, written by user space between passes (.bss) ---- */
+
+/* f_op of an io_uring file and of an epoll file, learned from the tool's own
+ * ring and epoll fd: the fops symbols are data, which kallsyms may not hold. */
+__u64 ud_ring_fops;
+__u64 ud_epoll_fops;
+/* Snapshot generation: entries of ud_seen from older snapshots are stale. */
+__u64 ud_gen;
+/* 1: only continue the table walks listed in ud_resume. */
+__u32 ud_resume_mode;
+/* Bytes one object may emit; user space sets it to the seq buffer size. */
+__u32 ud_obj_limit = 32768;
+/* Counts program runs, so that a rerun of an object can tell itself apart
+ * from an earlier run whose output the kernel discarded. */
+__u64 ud_run;
+
+/* Room kept for the CONT and WARN records a walk writes when it stops. */
+#define UD_RESERVE 256
+
+/* Bounds. Each is the largest table the kernel allows, so that hitting one
+ * means the data is inconsistent (read while it changed), never that a
+ * legitimate table was cut short. */
+#define UD_MAX_FILE_SLOTS   (1U << 20) /* IORING_MAX_FIXED_FILES */
+#define UD_MAX_BUFS         (1U << 14) /* IORING_MAX_REG_BUFFERS */
+#define UD_MAX_BVECS        (1U << 18) /* 1 GiB in 4 KiB pages */
+#define UD_MAX_STEPS        (1U << 23) /* BPF_MAX_LOOPS */
+#define UD_RB_MAX_HEIGHT    64         /* red-black tree of 2^32 nodes */
+#define UD_XA_MAX_DEPTH     12         /* 64-bit index in 6-bit levels */
+#define UD_PATH_DEPTH       64
+
+/* ---- maps ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct ud_resume_key);
+	__type(value, struct ud_resume_val);
+} ud_resume SEC(".maps");
+
+/* Which object emitted the tables of a ring or epoll in this snapshot, so a
+ * second fd (dup, fork, registered ring) emits a short alias record instead. */
+struct ud_seen_val {
+	__u64 gen;
+	__u64 token;
+	__u64 run;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct ud_seen_val);
+} ud_seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct ud_state);
+} ud_states SEC(".maps");
+
+/* Zeroes for a new ud_states entry (a map value, so it may be that large). */
+static struct ud_state ud_state_zero;
+
+/* ---- objects and output ---- */
+
+/* Tokens: tgid:fd for an fd of the task_file iterator, tid:~0 for the
+ * io_uring context of one thread seen by the task iterator. */
+static __always_inline __u64 ud_token_fd(__u32 tgid, __u32 fd)
+{
+	return ((__u64)tgid << 32) | fd;
+}
+
+static __always_inline __u64 ud_token_thread(__u32 tid)
+{
+	return ((__u64)tid << 32) | 0xffffffffULL;
+}
+
+/* Starts an object: finds this reader's state and resets the budget. */
+static __always_inline bool ud_begin(struct ud_out *o, struct seq_file *seq, __u32 pid, __u64 token)
+{
+	__u32 reader = (__u32)bpf_get_current_pid_tgid();
+	struct ud_state *st;
+
+	st = bpf_map_lookup_elem(&ud_states, &reader);
+	if (!st) {
+		bpf_map_update_elem(&ud_states, &reader, &ud_state_zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&ud_states, &reader);
+		if (!st)
+			return false;
+	}
+	o->seq = seq;
+	o->st = st;
+	st->obj.pid = pid;
+	st->obj.used = 0;
+	st->obj.limit = ud_obj_limit;
+	st->obj.full = 0;
+	st->obj.token = token;
+	st->obj.run = __sync_fetch_and_add(&ud_run, 1);
+	return true;
+}
+
+static __always_inline void ud_hdr(struct ud_out *o, struct ud_hdr *h, __u16 type, __u16 size)
+{
+	h->type = type;
+	h->size = size;
+	h->pid = o->st->obj.pid;
+}
+
+/* Whether a record of this size still fits in the walk budget. */
+static __always_inline bool ud_fits(struct ud_out *o, __u32 size)
+{
+	struct ud_obj *ob = &o->st->obj;
+
+	if (ob->used + size + UD_RESERVE > ob->limit) {
+		ob->full = 1;
+		return false;
+	}
+	return true;
+}
+
+/* Writes a record; the caller checked ud_fits() or is writing one of the
+ * small records the reserve is for. */
+static __always_inline void ud_put(struct ud_out *o, const void *rec, __u32 size)
+{
+	bpf_seq_write(o->seq, rec, size);
+	o->st->obj.used += size;
+}
+
+static __noinline void ud_warn(struct ud_out *o, __u32 table, __u32 code, __u64 owner, __u64 value)
+{
+	struct ud_warn w = {};
+
+	ud_hdr(o, &w.hdr, UD_REC_WARN, sizeof(w));
+	w.table = table;
+	w.code = code;
+	w.owner = owner;
+	w.value = value;
+	ud_put(o, &w, sizeof(w));
+}
+
+static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64 cursor, __s64 cursor2)
+{
+	struct ud_cont c = {};
+
+	ud_hdr(o, &c.hdr, UD_REC_CONT, sizeof(c));
+	c.table = table;
+	c.owner = owner;
+	c.cursor = cursor;
+	c.cursor2 = cursor2;
+	c.token = o->st->obj.token;
+	ud_put(o, &c, sizeof(c));
+}
+
+/*
+ * Where a table walk starts: at 0 in a normal pass; in a resume pass at the
+ * cursor user space stored for this object (opening the output with a CHUNK
+ * record), or not at all.
+ */
+static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner, __u64 *cursor, __s64 *cursor2)
+{
+	struct ud_resume_key k = { .owner = owner, .table = table };
+	struct ud_resume_val *v;
+	struct ud_chunk c = {};
+
+	v = bpf_map_lookup_elem(&ud_resume, &k);
+	if (!v || v->token != o->st->obj.token)
+		return false;
+	*cursor = v->cursor;
+	*cursor2 = v->cursor2;
+	ud_hdr(o, &c.hdr, UD_REC_CHUNK, sizeof(c));
+	c.table = table;
+	c.owner = owner;
+	ud_put(o, &c, sizeof(c));
+	return true;
+}
+
+/*
+ * Whether this object emits the tables of `owner` (a ring or an epoll) or only
+ * an alias record: the first object of this snapshot to reach it emits them.
+ * A rerun of that same object (same token, another run) emits them again,
+ * because the kernel threw the first run's output away.
+ */
+static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
+{
+	struct ud_obj *ob = &o->st->obj;
+	struct ud_seen_val *v, nv;
+
+	v = bpf_map_lookup_elem(&ud_seen, &owner);
+	if (v && v->gen == ud_gen) {
+		if (v->token != ob->token)
+			return false;
+		if (v->run == ob->run)
+			return false; /* reached twice within this run */
+	}
+	nv.gen = ud_gen;
+	nv.token = ob->token;
+	nv.run = ob->run;
+	bpf_map_update_elem(&ud_seen, &owner, &nv, BPF_ANY);
+	return true;
+}
+
+#endif

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One io_uring instance: its state (UD_REC_RING), the used slots of its
+ * fixed-file table (UD_REC_RING_FILE) and its registered buffers with every
+ * bio_vec (UD_REC_RING_BUF, UD_REC_BUF_SEG).
+ *
+ * Read without uring_lock, like everything a BPF iterator reads: a table
+ * that is being replaced while we walk it may be seen half old, half new.
+ * Every loop is bounded by the largest table the kernel allows.
+ */
+#ifndef UD_RING_BPF_H
+#define UD_RING_BPF_H
+
+#include "ud_common.bpf.h"
+#include "ud_file.bpf.h"
+#include "ud_xarray.bpf.h"
+
+#define UD_PAGE_SHIFT 12
+#define UD_FFS_MASK (~3UL) /* io_uring/filetable.h: FFS_NOWAIT | FFS_ISREG */
+
+static __always_inline __u32 ud_layout(void)
+{
+	if (bpf_core_field_exists(((struct io_ring_ctx *)0)->file_table.data) &&
+	    bpf_core_field_exists(((struct io_ring_ctx *)0)->buf_table))
+		return UD_LAYOUT_RSRC;
+	if (bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->nr_user_files) &&
+	    bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->user_bufs))
+		return UD_LAYOUT_FLAT;
+	return UD_LAYOUT_UNKNOWN;
+}
+
+static __always_inline __u32 ud_nr_files(struct io_ring_ctx *ctx, __u32 layout)
+{
+	if (layout == UD_LAYOUT_RSRC)
+		return BPF_CORE_READ(ctx, file_table.data.nr);
+	if (layout == UD_LAYOUT_FLAT)
+		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, nr_user_files);
+	return 0;
+}
+
+static __always_inline __u32 ud_nr_bufs(struct io_ring_ctx *ctx, __u32 layout)
+{
+	if (layout == UD_LAYOUT_RSRC)
+		return BPF_CORE_READ(ctx, buf_table.nr);
+	if (layout == UD_LAYOUT_FLAT)
+		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, nr_user_bufs);
+	return 0;
+}
+
+static __always_inline bool ud_list_empty(void *head_addr)
+{
+	void *next = 0;
+
+	bpf_probe_read_kernel(&next, sizeof(next), head_addr);
+	return next == head_addr;
+}
+
+/* Fills everything of a RING record that comes from the ring itself. */
+static __noinline void ud_ring_state(struct ud_out *o, struct io_ring_ctx *ctx)
+{
+	struct ud_ring *r = &o->st->big.ring;
+	struct io_rings *rings = BPF_CORE_READ(ctx, rings);
+	struct io_sq_data *sqd = BPF_CORE_READ(ctx, sq_data);
+	__u32 layout = ud_layout();
+	__u32 partial = 0;
+
+	r->ctx = (__u64)ctx;
+	r->layout = layout;
+	r->flags = BPF_CORE_READ(ctx, flags);
+	r->sq_entries = BPF_CORE_READ(ctx, sq_entries);
+	r->cq_entries = BPF_CORE_READ(ctx, cq_entries);
+	r->cached_sq_head = BPF_CORE_READ(ctx, cached_sq_head);
+	r->cached_cq_tail = BPF_CORE_READ(ctx, cached_cq_tail);
+	if (rings) {
+		r->sq_head = BPF_CORE_READ(rings, sq.head);
+		r->sq_tail = BPF_CORE_READ(rings, sq.tail);
+		r->cq_head = BPF_CORE_READ(rings, cq.head);
+		r->cq_tail = BPF_CORE_READ(rings, cq.tail);
+		r->cq_overflow = BPF_CORE_READ(rings, cq_overflow);
+		r->sq_dropped = BPF_CORE_READ(rings, sq_dropped);
+		r->sq_flags = BPF_CORE_READ(rings, sq_flags.counter);
+	}
+	r->sq_thread_pid = -1;
+	r->sq_thread_cpu = -1;
+	if (sqd && BPF_CORE_READ(sqd, thread)) {
+		/* What fdinfo prints as SqThread and SqThreadCpu. */
+		r->sq_thread_pid = BPF_CORE_READ(sqd, task_pid);
+		r->sq_thread_cpu = BPF_CORE_READ(sqd, sq_cpu);
+	}
+	r->nr_files = ud_nr_files(ctx, layout);
+	r->nr_bufs = ud_nr_bufs(ctx, layout);
+	r->buf_groups = ud_xa_walk(o, &ctx->io_bl_xa, UD_XA_COUNT, 0, &partial);
+	/* Up to 6.8 groups below 64 live in a lazily allocated array that has
+	 * no count; say the number is a lower bound rather than guess. */
+	if (bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->io_bl) &&
+	    BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, io_bl))
+		partial = 1;
+	r->personalities = ud_xa_walk(o, &ctx->personalities, UD_XA_COUNT, 0, &partial);
+	r->counts_partial = partial;
+	r->has_eventfd = BPF_CORE_READ(ctx, io_ev_fd) != 0;
+	r->overflow_pending = !ud_list_empty((char *)ctx + bpf_core_field_offset(struct io_ring_ctx, cq_overflow_list));
+	r->iowq_max[0] = BPF_CORE_READ(ctx, iowq_limits[0]);
+	r->iowq_max[1] = BPF_CORE_READ(ctx, iowq_limits[1]);
+	if (bpf_core_field_exists(ctx->napi_list))
+		r->napi = !ud_list_empty((char *)ctx + bpf_core_field_offset(struct io_ring_ctx, napi_list));
+	if (bpf_core_field_exists(ctx->zcrx_ctxs))
+		r->zcrx = BPF_CORE_READ(ctx, zcrx_ctxs.xa_head) != 0;
+	else if (bpf_core_field_exists(ctx->ifq))
+		r->zcrx = BPF_CORE_READ(ctx, ifq) != 0;
+}
+
+/* ---- fixed files ---- */
+
+static __always_inline struct file *ud_slot_file(struct ud_files_walk *w, __u32 slot)
+{
+	unsigned long file_ptr = 0;
+
+	/* ud_layout(), a constant after relocation, so the
+	 * verifier drops the branch of the other kernel layout. */
+	if (ud_layout() == UD_LAYOUT_RSRC) {
+		struct io_rsrc_node *node = 0;
+
+		bpf_probe_read_kernel(&node, sizeof(node), (char *)w->slots + (__u64)slot * sizeof(void *));
+		if (!node)
+			return 0;
+		file_ptr = BPF_CORE_READ(node, file_ptr);
+	} else {
+		bpf_probe_read_kernel(&file_ptr, sizeof(file_ptr),
+				      (char *)w->slots + (__u64)slot * bpf_core_type_size(struct io_fixed_file));
+	}
+	return (struct file *)(file_ptr & UD_FFS_MASK);
+}
+
+static long ud_files_step(__u32 i, void *data)
+{
+	struct ud_out *o = data;
+	struct ud_files_walk *w = &o->st->fw;
+	__u32 slot = w->slot, bit = slot & 63;
+	struct ud_ring_file rf = {};
+	struct file *f;
+
+	if (slot >= w->nr) {
+		w->done = 1;
+		return 1;
+	}
+	if (bit == 0 || i == 0) {
+		w->word = 0;
+		bpf_probe_read_kernel(&w->word, sizeof(w->word), w->bitmap + (slot >> 6));
+	}
+	if (!(w->word >> bit)) {
+		w->slot = (slot | 63) + 1; /* no used slot left in this word */
+		return 0;
+	}
+	w->slot = slot + 1;
+	if (!((w->word >> bit) & 1))
+		return 0;
+	f = ud_slot_file(w, slot);
+	if (!f)
+		return 0;
+	w->slot = slot; /* until its records are out */
+	if ((__u64)f != w->last_file) {
+		if (!ud_fits(o, sizeof(rf) + sizeof(struct ud_file)) || !ud_emit_file(o, f))
+			return 1;
+		w->last_file = (__u64)f;
+	}
+	if (!ud_fits(o, sizeof(rf)))
+		return 1;
+	ud_hdr(o, &rf.hdr, UD_REC_RING_FILE, sizeof(rf));
+	rf.slot = slot;
+	rf.file = (__u64)f;
+	ud_file_inode(f, &rf.ino, &rf.dev, &rf.mode, 0);
+	ud_put(o, &rf, sizeof(rf));
+	w->slot = slot + 1;
+	return 0;
+}
+
+static __noinline void ud_walk_files(struct ud_out *o, struct io_ring_ctx *ctx, __u32 start)
+{
+	struct ud_files_walk *w = &o->st->fw;
+	__u32 layout = ud_layout();
+
+	w->slot = start;
+	w->done = 0;
+	w->last_file = 0;
+	w->nr = ud_nr_files(ctx, layout);
+	if (layout == UD_LAYOUT_RSRC) {
+		w->bitmap = BPF_CORE_READ(ctx, file_table.bitmap);
+		w->slots = BPF_CORE_READ(ctx, file_table.data.nodes);
+	} else if (layout == UD_LAYOUT_FLAT) {
+		w->bitmap = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, file_table.bitmap);
+		w->slots = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, file_table.files);
+	} else {
+		ud_warn(o, UD_TABLE_FILES, UD_WARN_LAYOUT, (__u64)ctx, 0);
+		return;
+	}
+	if (!w->nr)
+		return;
+	if (w->nr > UD_MAX_FILE_SLOTS || !w->bitmap || !w->slots) {
+		ud_warn(o, UD_TABLE_FILES, UD_WARN_READ, (__u64)ctx, w->nr);
+		return;
+	}
+	bpf_loop(UD_MAX_STEPS, ud_files_step, o, 0);
+	if (!w->done)
+		ud_cont(o, UD_TABLE_FILES, (__u64)ctx, w->slot, 0);
+}
+
+/* ---- registered buffers ---- */
+
+static __always_inline bool ud_imu_new(void)
+{
+	return bpf_core_field_exists(((struct io_mapped_ubuf *)0)->len);
+}
+
+static __always_inline void *ud_buf_at(struct ud_bufs_walk *w, __u32 slot)
+{
+	void *p = 0;
+
+	bpf_probe_read_kernel(&p, sizeof(p), (char *)w->table + (__u64)slot * sizeof(void *));
+	if (!p)
+		return 0;
+	if (ud_layout() == UD_LAYOUT_RSRC)
+		return BPF_CORE_READ((struct io_rsrc_node *)p, buf);
+	/* Up to 6.12 an empty slot points at a dummy whose ubuf is -1. */
+	if (BPF_CORE_READ((struct io_mapped_ubuf___old *)p, ubuf) == ~0ULL)
+		return 0;
+	return p;
+}
+
+/* Emits the RING_BUF record of imu; false if it does not fit. */
+static __always_inline bool ud_emit_buf(struct ud_out *o, void *imu)
+{
+	struct ud_bufs_walk *w = &o->st->bw;
+	struct ud_ring_buf b = {};
+
+	/* Room for the first segment too: a walk stopped at (slot, seg 0)
+	 * means this record did not go out, and is emitted by the next pass. */
+	if (!ud_fits(o, sizeof(b) + sizeof(struct ud_buf_seg)))
+		return false;
+	ud_hdr(o, &b.hdr, UD_REC_RING_BUF, sizeof(b));
+	b.slot = w->slot;
+	if (ud_imu_new()) {
+		struct io_mapped_ubuf *m = imu;
+
+		b.addr = BPF_CORE_READ(m, ubuf);
+		b.len = BPF_CORE_READ(m, len);
+		b.nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
+		b.folio_shift = BPF_CORE_READ(m, folio_shift);
+		if (bpf_core_field_exists(m->is_kbuf) && BPF_CORE_READ(m, is_kbuf))
+			b.flags |= UD_BUF_KERNEL;
+	} else {
+		struct io_mapped_ubuf___old *m = imu;
+
+		b.addr = BPF_CORE_READ(m, ubuf);
+		b.len = BPF_CORE_READ(m, ubuf_end) - b.addr;
+		b.nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
+		b.folio_shift = UD_PAGE_SHIFT;
+	}
+	ud_put(o, &b, sizeof(b));
+	w->nr_bvecs = b.nr_bvecs;
+	return true;
+}
+
+static __always_inline __u32 ud_imu_nr_bvecs(void *imu)
+{
+	if (ud_imu_new())
+		return BPF_CORE_READ((struct io_mapped_ubuf *)imu, nr_bvecs);
+	return BPF_CORE_READ((struct io_mapped_ubuf___old *)imu, nr_bvecs);
+}
+
+static __always_inline __u32 ud_bvec_offset(void)
+{
+	if (ud_imu_new())
+		return bpf_core_field_offset(struct io_mapped_ubuf, bvec);
+	return bpf_core_field_offset(struct io_mapped_ubuf___old, bvec);
+}
+
+static long ud_bufs_step(__u32 i, void *data)
+{
+	struct ud_out *o = data;
+	struct ud_bufs_walk *w = &o->st->bw;
+	struct ud_buf_seg s = {};
+	struct bio_vec *bv;
+
+	if (!w->imu) {
+		void *imu;
+
+		if (w->slot >= w->nr) {
+			w->done = 1;
+			return 1;
+		}
+		imu = ud_buf_at(w, w->slot);
+		if (!imu) {
+			w->slot++;
+			w->seg = 0;
+			return 0;
+		}
+		if (w->seg == 0) {
+			if (!ud_emit_buf(o, imu))
+				return 1;
+		} else {
+			/* Resumed inside this buffer: its record went out already. */
+			w->nr_bvecs = ud_imu_nr_bvecs(imu);
+		}
+		if (w->nr_bvecs > UD_MAX_BVECS) {
+			ud_warn(o, UD_TABLE_BUFS, UD_WARN_READ, 0, w->slot);
+			w->nr_bvecs = 0;
+		}
+		w->imu = imu;
+		return 0;
+	}
+	if (w->seg >= w->nr_bvecs) {
+		w->imu = 0;
+		w->seg = 0;
+		w->slot++;
+		return 0;
+	}
+	if (!ud_fits(o, sizeof(s)))
+		return 1;
+	bv = (struct bio_vec *)((char *)w->imu + ud_bvec_offset() +
+				(__u64)w->seg * bpf_core_type_size(struct bio_vec));
+	ud_hdr(o, &s.hdr, UD_REC_BUF_SEG, sizeof(s));
+	s.slot = w->slot;
+	s.index = w->seg;
+	s.page = (__u64)BPF_CORE_READ(bv, bv_page);
+	s.offset = BPF_CORE_READ(bv, bv_offset);
+	s.len = BPF_CORE_READ(bv, bv_len);
+	ud_put(o, &s, sizeof(s));
+	w->seg++;
+	return 0;
+}
+
+static __noinline void ud_walk_bufs(struct ud_out *o, struct io_ring_ctx *ctx, __u32 slot, __u32 seg)
+{
+	struct ud_bufs_walk *w = &o->st->bw;
+	__u32 layout = ud_layout();
+
+	w->slot = slot;
+	w->seg = seg;
+	w->imu = 0;
+	w->done = 0;
+	w->nr = ud_nr_bufs(ctx, layout);
+	if (layout == UD_LAYOUT_RSRC)
+		w->table = BPF_CORE_READ(ctx, buf_table.nodes);
+	else if (layout == UD_LAYOUT_FLAT)
+		w->table = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, user_bufs);
+	else {
+		ud_warn(o, UD_TABLE_BUFS, UD_WARN_LAYOUT, (__u64)ctx, 0);
+		return;
+	}
+	if (!w->nr)
+		return;
+	if (w->nr > UD_MAX_BUFS || !w->table) {
+		ud_warn(o, UD_TABLE_BUFS, UD_WARN_READ, (__u64)ctx, w->nr);
+		return;
+	}
+	bpf_loop(UD_MAX_STEPS, ud_bufs_step, o, 0);
+	if (!w->done)
+		ud_cont(o, UD_TABLE_BUFS, (__u64)ctx, w->slot, w->seg);
+}
+
+/* ---- the whole ring ---- */
+
+/* How a ring was reached, and whether only continuations are wanted. */
+struct ud_ring_ref {
+	struct io_ring_ctx *ctx;
+	struct file *file; /* 0 when reached through a thread's xa */
+	__s32 fd;          /* -1 when not through an fd */
+	__u32 via;         /* enum ud_ring_via */
+	__u32 tid;
+	__s32 reg_index;
+	__u32 resume;
+};
+
+/*
+ * Emits a ring. Normally: the RING record, then its tables unless another
+ * object emitted them already in this snapshot (then the record says alias).
+ * With ref->resume: only the continuations user space asked this object for.
+ */
+static __noinline void ud_emit_ring(struct ud_out *o, struct ud_ring_ref *ref)
+{
+	struct io_ring_ctx *ctx = ref->ctx;
+	struct ud_ring *r = &o->st->big.ring;
+	__u64 cursor;
+	__s64 cursor2;
+	bool first;
+
+	if (!ctx)
+		return;
+	if (ref->resume) {
+		if (ud_walk_start(o, UD_TABLE_FILES, (__u64)ctx, &cursor, &cursor2))
+			ud_walk_files(o, ctx, cursor);
+		if (ud_walk_start(o, UD_TABLE_BUFS, (__u64)ctx, &cursor, &cursor2))
+			ud_walk_bufs(o, ctx, cursor, cursor2);
+		return;
+	}
+	if (!ud_fits(o, sizeof(struct ud_ring)))
+		return;
+	first = ud_first_sight(o, (__u64)ctx);
+	__builtin_memset(r, 0, sizeof(*r));
+	ud_hdr(o, &r->hdr, UD_REC_RING, sizeof(*r));
+	r->fd = ref->fd;
+	r->via = ref->via;
+	r->tid = ref->tid;
+	r->reg_index = ref->reg_index;
+	r->file = (__u64)ref->file;
+	r->alias = !first;
+	ud_ring_state(o, ctx);
+	ud_put(o, r, sizeof(*r));
+	if (!first)
+		return;
+	ud_walk_files(o, ctx, 0);
+	ud_walk_bufs(o, ctx, 0, 0);
+}
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The working memory of one reading thread: the budget of the object being
+ * shown, the cursors of the walks in progress, and records too large for the
+ * BPF stack.
+ *
+ * It lives in a map value rather than on the stack for two reasons. The
+ * stack of all frames together may not exceed 512 bytes, and these walks
+ * nest (ring -> file table -> path of one file). And the verifier tracks
+ * stack scalars precisely, so a loop callback whose counters live on the
+ * stack is explored once per counter value; values loaded from a map are
+ * unknown scalars, and the callbacks converge at once.
+ *
+ * It is keyed by the reading thread rather than per CPU: iterator programs
+ * run preemptibly, and two readers on one CPU must not share cursors.
+ */
+#ifndef UD_STATE_BPF_H
+#define UD_STATE_BPF_H
+
+#include "vmlinux_core.h"
+#include <bpf/bpf_helpers.h>
+#include "records.h"
+
+#define UD_XA_STACK 16   /* xarray walk depth: 11 levels of a 64-bit index, rounded up */
+#define UD_XA_OUT_MAX 64 /* leaf entries one xarray walk hands back */
+#define UD_XA_COUNT 0
+#define UD_XA_TCTX 1
+
+/* The object being shown: one fd (task_file) or one thread (task). */
+struct ud_obj {
+	__u32 pid;   /* tgid, written into every record header */
+	__u32 used;  /* bytes emitted for this object */
+	__u32 limit; /* bytes this object may emit */
+	__u32 full;  /* a walk stopped on the budget */
+	__u64 token; /* who emits: tgid:fd or tid:~0 */
+	__u64 run;   /* unique per program run */
+};
+
+struct ud_files_walk {
+	unsigned long *bitmap;
+	void *slots;      /* io_fixed_file[] (flat) or io_rsrc_node *[] (rsrc) */
+	__u64 last_file;  /* last FILE record emitted by this walk */
+	__u64 word;       /* bitmap word holding `slot` */
+	__u32 nr;
+	__u32 slot;       /* next slot to look at */
+	__u32 done;
+};
+
+struct ud_bufs_walk {
+	void *table;      /* io_mapped_ubuf *[] (flat) or io_rsrc_node *[] (rsrc) */
+	void *imu;        /* the buffer being walked, 0 between buffers */
+	__u32 nr;
+	__u32 slot;
+	__u32 seg;        /* next bio_vec of imu */
+	__u32 nr_bvecs;
+	__u32 done;
+};
+
+struct ud_epoll_walk {
+	struct rb_node *node;    /* where the traversal stands, 0 at the end */
+	__u64 last_file;         /* last FILE record emitted by this walk */
+	__u64 next_file;         /* key of the item the walk looked at last, */
+	__s64 next_fd;           /* for the CONT record */
+	__u32 phase;             /* UD_RB_* */
+};
+
+struct ud_path_walk {
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 off;
+	__u32 done;
+};
+
+struct ud_xa_walk {
+	struct xa_node *node[UD_XA_STACK];
+	__u8 slot[UD_XA_STACK];
+	__s32 depth;    /* -1 when done */
+	__u32 count;    /* leaf entries seen */
+	__u32 keep;     /* copy the first UD_XA_OUT_MAX leaves to out[] */
+	__u32 bound_hit;
+	__u64 out[UD_XA_OUT_MAX];
+};
+
+struct ud_tctx_walk {
+	struct io_uring_task *tctx;
+	__u32 tid;
+	__u32 nr_used;     /* leaves of tctx->xa, in xw.out[] */
+	__u32 resume_from; /* rings before this index were emitted by an earlier pass */
+	__u32 stopped_at;  /* first ring whose record did not fit, or ~0 */
+};
+
+struct ud_state {
+	struct ud_obj obj;
+	struct ud_files_walk fw;
+	struct ud_bufs_walk bw;
+	struct ud_epoll_walk ew;
+	struct ud_path_walk pw;
+	struct ud_xa_walk xw[2]; /* [UD_XA_COUNT]: counting; [UD_XA_TCTX]: a thread's rings */
+	struct ud_tctx_walk tw;
+	union {
+		struct ud_ring ring;
+		struct ud_file file;
+		/* A bounded copy into the end of ud_file.path may run past it. */
+		char slack[sizeof(struct ud_file) + UD_PATH_MAX];
+	} big;
+};
+
+/* What every walker function gets: where output goes and the state. */
+struct ud_out {
+	struct seq_file *seq;
+	struct ud_state *st;
+};
+
+#endif

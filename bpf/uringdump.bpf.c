@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * uringdump's collectors, on the upstream task iterators (the dedicated
+ * io_uring and epoll iterators proposed in 2021 were never merged):
+ *
+ *  ud_task_file (iter/task_file): every open fd of a process as a TASK_FD
+ *    record for the join; for an io_uring fd the ring, its fixed files and
+ *    its buffers; for an epoll fd its items.
+ *  ud_task (iter/task): per thread, the comm of the process and the rings
+ *    that the thread's io_uring context holds: registered ring fds
+ *    (IORING_REGISTER_RING_FDS) and rings it submitted to. This is how a ring
+ *    whose fd was registered and then closed is found.
+ *
+ * User space attaches one link per PID (task iterator pid parameter) or one
+ * system-wide, reads the binary records (records.h) and runs resume passes
+ * for the walks that hit the per-object budget (ud_common.bpf.h).
+ */
+#include "ud_common.bpf.h"
+#include "ud_ring.bpf.h"
+#include "ud_epoll.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+SEC("iter/task_file")
+int ud_task_file(struct bpf_iter__task_file *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct ud_task_fd tf = {};
+	struct ud_out o;
+	__u64 fops;
+
+	if (!task || !file)
+		return 0;
+	if (!ud_begin(&o, seq, task->tgid, ud_token_fd(task->tgid, ctx->fd)))
+		return 0;
+	fops = (__u64)BPF_CORE_READ(file, f_op);
+	if (!ud_resume_mode) {
+		ud_hdr(&o, &tf.hdr, UD_REC_TASK_FD, sizeof(tf));
+		tf.fd = ctx->fd;
+		tf.file = (__u64)file;
+		tf.f_op = fops;
+		tf.kind = fops && fops == ud_ring_fops ? 1 : fops && fops == ud_epoll_fops ? 2 : 0;
+		ud_put(&o, &tf, sizeof(tf));
+	}
+	if (!fops)
+		return 0;
+	if (fops == ud_ring_fops) {
+		struct ud_ring_ref ref = {
+			.ctx = BPF_CORE_READ(file, private_data),
+			.file = file,
+			.fd = ctx->fd,
+			.via = UD_VIA_FD,
+			.reg_index = -1,
+			.resume = ud_resume_mode,
+		};
+
+		ud_emit_ring(&o, &ref);
+	} else if (fops == ud_epoll_fops) {
+		ud_emit_epoll(&o, file, ctx->fd, ud_resume_mode);
+	}
+	return 0;
+}
+
+/* ---- per thread: the io_uring context ---- */
+
+#define UD_REG_RINGS 16 /* IO_RINGFD_REG_MAX */
+
+/* Ring k of the thread: 0..15 are registered_rings[], then the xa entries. */
+static long ud_tctx_step(__u32 k, void *data)
+{
+	struct ud_out *o = data;
+	struct ud_state *st = o->st;
+	struct ud_tctx_walk *w = &st->tw;
+	struct ud_ring_ref ref = { .fd = -1, .tid = w->tid, .reg_index = -1 };
+	struct io_ring_ctx *ctx = 0;
+	struct file *file = 0;
+
+	if (k < UD_REG_RINGS) {
+		bpf_probe_read_kernel(&file, sizeof(file),
+				      (char *)w->tctx + bpf_core_field_offset(struct io_uring_task, registered_rings) +
+					      k * sizeof(void *));
+		if (!file)
+			return 0;
+		ctx = BPF_CORE_READ(file, private_data);
+		ref.via = UD_VIA_REGISTERED;
+		ref.reg_index = k;
+	} else {
+		__u32 j = k - UD_REG_RINGS;
+		struct io_tctx_node *node;
+
+		if (j >= w->nr_used || j >= UD_XA_OUT_MAX)
+			return 1;
+		barrier_var(j);
+		node = (struct io_tctx_node *)st->xw[UD_XA_TCTX].out[j & (UD_XA_OUT_MAX - 1)];
+		ctx = BPF_CORE_READ(node, ctx);
+		ref.via = UD_VIA_TCTX;
+	}
+	if (!ctx)
+		return 0;
+	ref.ctx = ctx;
+	ref.file = file;
+	if (ud_resume_mode && k < w->resume_from) {
+		/* Only continuations of this ring's tables, if any were asked. */
+		ref.resume = 1;
+		ud_emit_ring(o, &ref);
+		return 0;
+	}
+	if (!ud_fits(o, sizeof(struct ud_ring))) {
+		w->stopped_at = k;
+		return 1;
+	}
+	/* A ring not reached before: its full record, even in a resume pass. */
+	ud_emit_ring(o, &ref);
+	return 0;
+}
+
+SEC("iter/task")
+int ud_task(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct ud_tctx_walk *w;
+	struct ud_out o;
+	__u32 partial = 0;
+	__u64 cursor;
+	__s64 cursor2;
+
+	if (!task)
+		return 0;
+	if (!ud_begin(&o, seq, task->tgid, ud_token_thread(task->pid)))
+		return 0;
+	if (!ud_resume_mode && task->pid == task->tgid) {
+		struct ud_proc p = {};
+
+		ud_hdr(&o, &p.hdr, UD_REC_PROC, sizeof(p));
+		bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), task->comm);
+		ud_put(&o, &p, sizeof(p));
+	}
+	w = &o.st->tw;
+	w->tctx = BPF_CORE_READ(task, io_uring);
+	if (!w->tctx)
+		return 0;
+	w->tid = task->pid;
+	w->stopped_at = ~0U;
+	w->resume_from = 0;
+	w->nr_used = ud_xa_walk(&o, &w->tctx->xa, UD_XA_TCTX, 1, &partial);
+	if (partial || w->nr_used > UD_XA_OUT_MAX)
+		ud_warn(&o, UD_TABLE_TCTX, UD_WARN_BOUND, task->pid, w->nr_used);
+	if (ud_resume_mode) {
+		/* Without a TCTX continuation every ring was reached before. */
+		if (ud_walk_start(&o, UD_TABLE_TCTX, task->pid, &cursor, &cursor2))
+			w->resume_from = cursor;
+		else
+			w->resume_from = ~0U;
+	}
+	bpf_loop(UD_REG_RINGS + UD_XA_OUT_MAX, ud_tctx_step, &o, 0);
+	if (w->stopped_at != ~0U)
+		ud_cont(&o, UD_TABLE_TCTX, task->pid, w->stopped_at, 0);
+	return 0;
+}
