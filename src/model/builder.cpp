@@ -1,0 +1,277 @@
+#include "model/builder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/file_path.h"
+
+namespace ud::model {
+namespace {
+
+constexpr std::uint64_t kPageShift = 12;
+constexpr std::uint64_t kPageSize = 1ULL << kPageShift;
+
+const char *table_name(std::uint32_t table) {
+    switch (table) {
+    case UD_TABLE_FILES: return "fixed-file table";
+    case UD_TABLE_BUFS: return "registered-buffer table";
+    case UD_TABLE_EPOLL: return "epoll tree";
+    case UD_TABLE_TCTX: return "thread io_uring context";
+    case UD_TABLE_PATH: return "path";
+    default: return "table";
+    }
+}
+
+}  // namespace
+
+Process &SnapshotBuilder::process(std::uint32_t pid) {
+    auto [it, inserted] = proc_index_.try_emplace(pid, snap_.processes.size());
+    if (inserted) {
+        snap_.processes.emplace_back();
+        snap_.processes.back().pid = static_cast<int>(pid);
+    }
+    return snap_.processes[it->second];
+}
+
+Ring *SnapshotBuilder::current_ring() {
+    if (scope_ != Scope::ring) return nullptr;
+    return &snap_.processes[cur_ring_.proc].rings[cur_ring_.ring];
+}
+
+Epoll *SnapshotBuilder::current_epoll() {
+    if (scope_ != Scope::epoll) return nullptr;
+    return &snap_.processes[cur_epoll_.proc].epolls[cur_epoll_.epoll];
+}
+
+void SnapshotBuilder::on_ring(const ud_ring &r) {
+    Process &p = process(r.hdr.pid);
+    std::size_t pi = proc_index_[r.hdr.pid];
+    auto &by_ctx = rings_by_pid_[r.hdr.pid];
+    auto [it, inserted] = by_ctx.try_emplace(r.ctx, p.rings.size());
+    if (inserted) p.rings.emplace_back();
+    Ring &ring = p.rings[it->second];
+
+    if (r.via == UD_VIA_FD) {
+        if (!ring.fd || r.fd < *ring.fd) ring.fd = r.fd;
+    } else {
+        ring.users.push_back({static_cast<int>(r.tid), r.reg_index});
+    }
+    if (r.file) ring.file = r.file;
+    ring.ctx = r.ctx;
+    ring.layout = r.layout;
+    RingState &s = ring.state;
+    s.flags = r.flags;
+    s.sq_entries = r.sq_entries;
+    s.cq_entries = r.cq_entries;
+    s.sq_head = r.sq_head;
+    s.sq_tail = r.sq_tail;
+    s.cq_head = r.cq_head;
+    s.cq_tail = r.cq_tail;
+    s.cached_sq_head = r.cached_sq_head;
+    s.cached_cq_tail = r.cached_cq_tail;
+    s.cq_overflow = r.cq_overflow;
+    s.sq_dropped = r.sq_dropped;
+    s.sq_flags = r.sq_flags;
+    s.sq_thread_pid = r.sq_thread_pid;
+    s.sq_thread_cpu = r.sq_thread_cpu;
+    s.nr_files = r.nr_files;
+    s.nr_bufs = r.nr_bufs;
+    s.buf_groups = r.buf_groups;
+    s.personalities = r.personalities;
+    s.counts_partial = r.counts_partial != 0;
+    s.has_eventfd = r.has_eventfd != 0;
+    s.overflow_pending = r.overflow_pending != 0;
+    s.napi = r.napi != 0;
+    s.zcrx = r.zcrx != 0;
+    s.iowq_max[0] = r.iowq_max[0];
+    s.iowq_max[1] = r.iowq_max[1];
+
+    RingRef ref{pi, it->second};
+    if (r.alias) {
+        if (inserted) alias_rings_.push_back(ref);
+        scope_ = Scope::none;
+        return;
+    }
+    ring_owner_[r.ctx] = ref;
+    // A full emission replaces whatever an earlier run of the same object
+    // (or an LRU-evicted duplicate) put here.
+    ring.files.clear();
+    ring.buffers.clear();
+    ring.segments.clear();
+    scope_ = Scope::ring;
+    cur_ring_ = ref;
+}
+
+void SnapshotBuilder::on_epoll(const ud_epoll &e) {
+    Process &p = process(e.hdr.pid);
+    std::size_t pi = proc_index_[e.hdr.pid];
+    auto &by_ep = epolls_by_pid_[e.hdr.pid];
+    auto [it, inserted] = by_ep.try_emplace(e.ep, p.epolls.size());
+    if (inserted) p.epolls.emplace_back();
+    Epoll &ep = p.epolls[it->second];
+    if (ep.fd < 0 || e.fd < ep.fd) ep.fd = e.fd;
+    ep.ep = e.ep;
+    ep.file = e.file;
+    EpollRef ref{pi, it->second};
+    if (e.alias) {
+        if (inserted) alias_epolls_.push_back(ref);
+        scope_ = Scope::none;
+        return;
+    }
+    epoll_owner_[e.ep] = ref;
+    ep.items.clear();
+    scope_ = Scope::epoll;
+    cur_epoll_ = ref;
+}
+
+void SnapshotBuilder::on_chunk(const ud_chunk &c) {
+    scope_ = Scope::none;
+    if (c.table == UD_TABLE_EPOLL) {
+        auto it = epoll_owner_.find(c.owner);
+        if (it == epoll_owner_.end()) return;
+        scope_ = Scope::epoll;
+        cur_epoll_ = it->second;
+    } else if (c.table == UD_TABLE_FILES || c.table == UD_TABLE_BUFS) {
+        auto it = ring_owner_.find(c.owner);
+        if (it == ring_owner_.end()) return;
+        scope_ = Scope::ring;
+        cur_ring_ = it->second;
+    }
+}
+
+void SnapshotBuilder::on_warn(const ud_warn &w) {
+    const char *what = "";
+    switch (w.code) {
+    case UD_WARN_BOUND: what = "walk ended at its bound (the structure changed while read)"; break;
+    case UD_WARN_READ: what = "inconsistent value read (the structure changed while read)"; break;
+    case UD_WARN_LAYOUT: what = "layout not known on this kernel"; break;
+    default: what = "unknown problem"; break;
+    }
+    snap_.partial.push_back(fmt::format("pid {}: {}: {}", w.hdr.pid, table_name(w.table), what));
+}
+
+void SnapshotBuilder::add(const ud_hdr &rec) {
+    switch (rec.type) {
+    case UD_REC_TASK_FD: {
+        auto &r = reinterpret_cast<const ud_task_fd &>(rec);
+        process(rec.pid).task_fds.push_back({r.fd, r.file, r.f_op});
+        break;
+    }
+    case UD_REC_PROC: {
+        auto &r = reinterpret_cast<const ud_proc &>(rec);
+        process(rec.pid).comm.assign(r.comm, strnlen(r.comm, sizeof(r.comm)));
+        break;
+    }
+    case UD_REC_RING:
+        on_ring(reinterpret_cast<const ud_ring &>(rec));
+        break;
+    case UD_REC_RING_FILE: {
+        auto &r = reinterpret_cast<const ud_ring_file &>(rec);
+        if (Ring *ring = current_ring())
+            ring->files.push_back({r.slot, r.file, r.ino, r.dev, r.mode, {}, {}});
+        break;
+    }
+    case UD_REC_RING_BUF: {
+        auto &r = reinterpret_cast<const ud_ring_buf &>(rec);
+        if (Ring *ring = current_ring()) {
+            if (!ring->buffers.empty() && ring->buffers.back().slot == r.slot) break;  // already have it
+            Buffer b;
+            b.slot = r.slot;
+            b.addr = r.addr;
+            b.len = r.len;
+            b.nr_bvecs = r.nr_bvecs;
+            b.folio_shift = r.folio_shift;
+            b.kernel = (r.flags & UD_BUF_KERNEL) != 0;
+            b.seg_begin = static_cast<std::uint32_t>(ring->segments.size());
+            ring->buffers.push_back(b);
+        }
+        break;
+    }
+    case UD_REC_BUF_SEG: {
+        auto &r = reinterpret_cast<const ud_buf_seg &>(rec);
+        Ring *ring = current_ring();
+        // Segments follow their buffer's record, possibly after a CHUNK.
+        if (!ring || ring->buffers.empty() || ring->buffers.back().slot != r.slot) break;
+        Segment s;
+        s.page = r.page;
+        s.offset = r.offset;
+        s.len = r.len;
+        ring->segments.push_back(s);
+        ring->buffers.back().seg_count++;
+        break;
+    }
+    case UD_REC_EPOLL:
+        on_epoll(reinterpret_cast<const ud_epoll &>(rec));
+        break;
+    case UD_REC_EPOLL_ITEM: {
+        auto &r = reinterpret_cast<const ud_epoll_item &>(rec);
+        if (Epoll *ep = current_epoll())
+            ep->items.push_back({r.tfd, r.events, r.data, r.file, r.ino, 0, {}});
+        break;
+    }
+    case UD_REC_FILE: {
+        auto &r = reinterpret_cast<const ud_file &>(rec);
+        auto [it, inserted] = snap_.files.try_emplace(r.file);
+        if (!inserted) break;
+        FileInfo &f = it->second;
+        f.id = r.file;
+        f.ino = r.ino;
+        f.dev = r.dev;
+        f.mode = r.mode;
+        f.magic = r.magic;
+        auto rebuilt = rebuild_path(r);
+        f.path = std::move(rebuilt.path);
+        f.path_truncated = !rebuilt.exact;
+        break;
+    }
+    case UD_REC_CHUNK:
+        on_chunk(reinterpret_cast<const ud_chunk &>(rec));
+        break;
+    case UD_REC_WARN:
+        on_warn(reinterpret_cast<const ud_warn &>(rec));
+        break;
+    default:
+        break;  // CONT is the reader's business
+    }
+}
+
+void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_page_size) {
+    for (auto ref : alias_rings_) {
+        Ring &ring = snap_.processes[ref.proc].rings[ref.ring];
+        auto it = ring_owner_.find(ring.ctx);
+        if (it == ring_owner_.end()) continue;
+        const Ring &full = snap_.processes[it->second.proc].rings[it->second.ring];
+        if (&full == &ring) continue;
+        ring.files = full.files;
+        for (auto &f : ring.files) f.fds = {};
+        ring.buffers = full.buffers;
+        ring.segments = full.segments;
+    }
+    for (auto ref : alias_epolls_) {
+        Epoll &ep = snap_.processes[ref.proc].epolls[ref.epoll];
+        auto it = epoll_owner_.find(ep.ep);
+        if (it == epoll_owner_.end()) continue;
+        const Epoll &full = snap_.processes[it->second.proc].epolls[it->second.epoll];
+        if (&full == &ep) continue;
+        ep.items = full.items;
+        for (auto &item : ep.items) item.fds = {};
+    }
+    for (auto &p : snap_.processes) {
+        for (auto &ring : p.rings) {
+            for (auto &s : ring.segments) {
+                // bv_offset may run past the first page of a folio: the
+                // segment's frame is the one holding its first byte.
+                std::uint64_t first = s.offset >> kPageShift;
+                s.offset &= kPageSize - 1;
+                if (snap_.pfn.ok && struct_page_size && s.page >= vmemmap_base)
+                    s.pfn = (s.page - vmemmap_base) / struct_page_size + first;
+                s.page = 0;
+            }
+        }
+    }
+    std::sort(snap_.processes.begin(), snap_.processes.end(),
+              [](const Process &a, const Process &b) { return a.pid < b.pid; });
+}
+
+}  // namespace ud::model

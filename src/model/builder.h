@@ -1,0 +1,62 @@
+// Turns the BPF record stream (bpf/records.h) into a Snapshot: one Process
+// per tgid, one Ring per io_ring_ctx and one Epoll per eventpoll within it,
+// tables filled from the records that follow their owner or a CHUNK naming it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/snapshot.h"
+#include "records.h"
+
+namespace ud::model {
+
+class SnapshotBuilder {
+public:
+    explicit SnapshotBuilder(Snapshot &snap) : snap_(snap) {}
+
+    // One record; its size was checked against its type by the caller.
+    void add(const ud_hdr &rec);
+
+    // Copies the tables of rings and epolls that were emitted under another
+    // process (alias records), converts page addresses to frames and sorts
+    // processes by pid. `vmemmap_base`/`page_size` are the calibrated
+    // struct page array base and stride; ignored unless snap.pfn.ok.
+    void finish(std::uint64_t vmemmap_base, std::uint64_t struct_page_size);
+
+private:
+    struct RingRef {
+        std::size_t proc;
+        std::size_t ring;
+    };
+    struct EpollRef {
+        std::size_t proc;
+        std::size_t epoll;
+    };
+    enum class Scope { none, ring, epoll };
+
+    Process &process(std::uint32_t pid);
+    void on_ring(const ud_ring &r);
+    void on_epoll(const ud_epoll &e);
+    void on_chunk(const ud_chunk &c);
+    void on_warn(const ud_warn &w);
+    Ring *current_ring();
+    Epoll *current_epoll();
+
+    Snapshot &snap_;
+    std::unordered_map<std::uint32_t, std::size_t> proc_index_;
+    // (pid, ctx) -> ring of that process; ctx -> the ring whose tables came in full.
+    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> rings_by_pid_;
+    std::unordered_map<std::uint64_t, RingRef> ring_owner_;
+    std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> epolls_by_pid_;
+    std::unordered_map<std::uint64_t, EpollRef> epoll_owner_;
+    std::vector<RingRef> alias_rings_;
+    std::vector<EpollRef> alias_epolls_;
+    Scope scope_ = Scope::none;
+    RingRef cur_ring_{};
+    EpollRef cur_epoll_{};
+};
+
+}  // namespace ud::model

@@ -1,0 +1,164 @@
+// The snapshot: what the kernel held for each process at one moment, in the
+// shape every front end (show, top, dump, image) consumes. Readers fill it,
+// views only read it. Kernel addresses ("identity" fields) join records and
+// are never printed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ud::model {
+
+using FileId = std::uint64_t;
+
+// A range of fds in Process::fd_pool: the fds of the process that hold one
+// file. Kept as indices so that 200k epoll items need no allocation each.
+struct FdSpan {
+    std::uint32_t begin = 0;
+    std::uint32_t count = 0;
+};
+
+// One struct file that a ring slot or an epoll item refers to.
+struct FileInfo {
+    FileId id = 0;
+    std::uint64_t ino = 0;
+    std::uint32_t dev = 0;   // kernel encoding: major << 20 | minor
+    std::uint32_t mode = 0;  // i_mode
+    std::uint64_t magic = 0; // superblock s_magic (0 when unknown)
+    std::string path;        // as /proc/PID/fd/N shows it
+    bool path_truncated = false;
+};
+
+struct TaskFd {
+    int fd = -1;
+    FileId file = 0;
+    std::uint64_t f_op = 0;  // BPF reader only: what calibration identifies files by
+};
+
+struct Segment {
+    std::uint64_t pfn = 0;     // frame of the segment's first byte; valid iff Snapshot::pfn.ok
+    std::uint64_t page = 0;    // struct page address (BPF reader only; not printed)
+    std::uint32_t offset = 0;  // offset of the first byte in that frame
+    std::uint32_t len = 0;
+};
+
+struct Buffer {
+    std::uint32_t slot = 0;
+    std::uint64_t addr = 0;
+    std::uint64_t len = 0;
+    std::uint32_t nr_bvecs = 0;
+    std::uint32_t folio_shift = 0;
+    bool kernel = false;          // kernel-provided (ublk), no user address
+    std::uint32_t seg_begin = 0;  // range in Ring::segments
+    std::uint32_t seg_count = 0;
+};
+
+struct FixedFile {
+    std::uint32_t slot = 0;
+    FileId file = 0;
+    std::uint64_t ino = 0;
+    std::uint32_t dev = 0;
+    std::uint32_t mode = 0;
+    std::string name;  // procfs fallback only: the dentry name fdinfo prints
+    FdSpan fds;
+};
+
+struct RingState {
+    std::uint32_t flags = 0;
+    std::uint32_t sq_entries = 0, cq_entries = 0;
+    std::uint32_t sq_head = 0, sq_tail = 0;
+    std::uint32_t cq_head = 0, cq_tail = 0;
+    std::uint32_t cached_sq_head = 0, cached_cq_tail = 0;
+    std::uint32_t cq_overflow = 0;
+    std::uint32_t sq_dropped = 0;
+    std::uint32_t sq_flags = 0;
+    int sq_thread_pid = -1;
+    int sq_thread_cpu = -1;
+    std::uint32_t nr_files = 0;  // table size in slots
+    std::uint32_t nr_bufs = 0;
+    std::optional<std::uint32_t> buf_groups;     // empty when unknown (fallback)
+    std::optional<std::uint32_t> personalities;
+    bool counts_partial = false;
+    std::optional<bool> has_eventfd;
+    bool overflow_pending = false;
+    bool napi = false;
+    bool zcrx = false;
+    std::uint32_t iowq_max[2] = {0, 0};
+};
+
+// A thread whose io_uring context refers to the ring.
+struct RingUser {
+    int tid = 0;
+    int reg_index = -1;  // slot in registered_rings[], -1: only submitted to it
+};
+
+struct Ring {
+    std::optional<int> fd;       // lowest fd holding it; empty when it has none
+    std::vector<int> fds;        // all fds of the process holding it
+    std::vector<RingUser> users; // registered / used by threads
+    std::uint64_t ctx = 0;
+    FileId file = 0;
+    std::uint32_t layout = 0;    // enum ud_layout the BPF side used (0 in the fallback)
+    RingState state;
+    bool state_known = true;     // false: fdinfo printed nothing (uring_lock held)
+    std::vector<FixedFile> files;
+    std::vector<Buffer> buffers;
+    std::vector<Segment> segments;
+};
+
+struct EpollItem {
+    int tfd = -1;
+    std::uint32_t events = 0;
+    std::uint64_t data = 0;
+    FileId file = 0;
+    std::uint64_t ino = 0;
+    std::uint32_t sdev = 0;  // procfs fallback: superblock device from fdinfo
+    FdSpan fds;
+};
+
+struct Epoll {
+    int fd = -1;
+    std::vector<int> fds;
+    std::uint64_t ep = 0;
+    FileId file = 0;
+    std::vector<EpollItem> items;
+};
+
+struct Process {
+    int pid = 0;
+    std::string comm;
+    std::vector<TaskFd> task_fds;  // in fd order
+    std::vector<int> fd_pool;      // FdSpan storage, filled by the join
+    std::vector<Ring> rings;
+    std::vector<Epoll> epolls;
+
+    bool empty() const { return rings.empty() && epolls.empty(); }
+};
+
+enum class Source { bpf, procfs };
+
+struct PfnStatus {
+    bool ok = false;
+    std::string reason;  // why not, when !ok
+};
+
+struct Snapshot {
+    Source source = Source::bpf;
+    std::vector<Process> processes;
+    std::unordered_map<FileId, FileInfo> files;
+    PfnStatus pfn;
+    // What this snapshot lacks and why (fallback, incomplete walks); empty
+    // when complete.
+    std::vector<std::string> partial;
+    std::uint64_t taken_ns = 0;  // CLOCK_MONOTONIC when collection ended
+
+    const FileInfo *file(FileId id) const {
+        auto it = files.find(id);
+        return it == files.end() ? nullptr : &it->second;
+    }
+};
+
+}  // namespace ud::model
