@@ -1,0 +1,80 @@
+// The BPF reader: loads the iterator programs (bpf/uringdump.bpf.c), learns
+// what it must from the running kernel (file operations of io_uring and
+// epoll files, the struct page array base for page frame numbers), and
+// collects snapshots through per-PID or system-wide iterator links.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/snapshot.h"
+
+struct uringdump_bpf;
+
+namespace ud::model {
+class SnapshotBuilder;
+}
+
+namespace ud::collect {
+
+// BPF cannot be used here: why, in one line. The reader falls back to
+// procfs, or fails with --require-bpf.
+class BpfUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What start-up learned about this kernel (also `uringdump feature`).
+struct KernelFacts {
+    std::uint64_t ring_fops = 0;
+    std::uint64_t epoll_fops = 0;
+    std::uint32_t layout = 0;           // enum ud_layout, from the calibration ring
+    std::uint64_t vmemmap_base = 0;
+    std::uint64_t struct_page_size = 0;
+    model::PfnStatus pfn;               // calibration verdict
+    std::uint32_t obj_limit = 0;        // per-object output budget in bytes
+};
+
+struct CollectStats {
+    unsigned passes = 0;      // iterator reads, first passes and resumes
+    unsigned links = 0;       // iterator links created
+    std::uint64_t bytes = 0;  // record bytes read
+};
+
+class BpfReader {
+public:
+    // Loads and calibrates. Throws BpfUnavailable when BPF cannot be used,
+    // std::runtime_error on other failures.
+    BpfReader();
+    ~BpfReader();
+    BpfReader(const BpfReader &) = delete;
+    BpfReader &operator=(const BpfReader &) = delete;
+
+    // Collects the given processes (empty: every process). A PID that does
+    // not exist (any more) is simply absent from the result. The snapshot is
+    // not joined or filtered yet (see collect/collector.h).
+    model::Snapshot collect(const std::vector<int> &pids);
+
+    const KernelFacts &facts() const { return facts_; }
+    const CollectStats &last_stats() const { return stats_; }
+
+private:
+    struct Pass;
+    void calibrate();
+    void run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap);
+
+    uringdump_bpf *skel_ = nullptr;
+    KernelFacts facts_;
+    CollectStats stats_;
+    std::uint64_t gen_ = 0;
+};
+
+// Why BPF cannot be used on this machine, or empty if it looks usable; a
+// cheap check before loading anything (BTF present, privileges).
+std::string bpf_precheck();
+
+}  // namespace ud::collect

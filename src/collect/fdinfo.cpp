@@ -1,0 +1,154 @@
+#include "collect/fdinfo.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <string>
+
+namespace ud::collect {
+namespace {
+
+// Splits text into lines without copying.
+template <typename F>
+void for_each_line(std::string_view text, F f) {
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        f(text.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+// "Key:\tvalue" -> value when the line starts with key.
+bool field(std::string_view line, std::string_view key, std::string_view &value) {
+    if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':') return false;
+    value = trim(line.substr(key.size() + 1));
+    return true;
+}
+
+template <typename T>
+T num(std::string_view s, int base = 10) {
+    s = trim(s);
+    if (base == 16 && s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
+    T v{};
+    std::from_chars(s.data(), s.data() + s.size(), v, base);
+    return v;
+}
+
+// Value after "name:" inside an epoll line ("tfd:        5 events: ...").
+std::string_view after(std::string_view line, std::string_view name) {
+    auto p = line.find(name);
+    if (p == std::string_view::npos) return {};
+    auto rest = trim(line.substr(p + name.size()));
+    auto end = rest.find_first_of(" \t");
+    return rest.substr(0, end);
+}
+
+}  // namespace
+
+FdinfoCommon parse_fdinfo_common(std::string_view text) {
+    FdinfoCommon c;
+    for_each_line(text, [&](std::string_view line) {
+        std::string_view v;
+        if (field(line, "pos", v)) c.pos = num<std::uint64_t>(v);
+        else if (field(line, "flags", v)) c.flags = num<std::uint32_t>(v, 8);
+        else if (field(line, "mnt_id", v)) c.mnt_id = num<int>(v);
+        else if (field(line, "ino", v)) c.ino = num<std::uint64_t>(v);
+    });
+    return c;
+}
+
+FdinfoRing parse_fdinfo_ring(std::string_view text) {
+    FdinfoRing r;
+    enum { none, files, bufs, overflow, other } section = none;
+    for_each_line(text, [&](std::string_view line) {
+        std::string_view v;
+        if (field(line, "SqMask", v)) { r.present = true; r.sq_mask = num<std::uint32_t>(v, 16); section = other; }
+        else if (field(line, "SqHead", v)) r.sq_head = num<std::uint32_t>(v);
+        else if (field(line, "SqTail", v)) r.sq_tail = num<std::uint32_t>(v);
+        else if (field(line, "CachedSqHead", v)) r.cached_sq_head = num<std::uint32_t>(v);
+        else if (field(line, "CqMask", v)) r.cq_mask = num<std::uint32_t>(v, 16);
+        else if (field(line, "CqHead", v)) r.cq_head = num<std::uint32_t>(v);
+        else if (field(line, "CqTail", v)) r.cq_tail = num<std::uint32_t>(v);
+        else if (field(line, "CachedCqTail", v)) r.cached_cq_tail = num<std::uint32_t>(v);
+        else if (field(line, "SqThread", v)) { r.sq_thread = num<int>(v); section = other; }
+        else if (field(line, "SqThreadCpu", v)) r.sq_thread_cpu = num<int>(v);
+        else if (field(line, "UserFiles", v)) { r.user_files = num<std::uint32_t>(v); section = files; }
+        else if (field(line, "UserBufs", v)) { r.user_bufs = num<std::uint32_t>(v); section = bufs; }
+        else if (line.rfind("CqOverflowList:", 0) == 0) section = overflow;
+        else if (line.rfind("PollList:", 0) == 0 || line.rfind("Personalities:", 0) == 0 ||
+                 line.rfind("NAPI:", 0) == 0 || line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 ||
+                 line.rfind("SqTotalTime:", 0) == 0 || line.rfind("SqWorkTime:", 0) == 0)
+            section = other;
+        else if (section == files || section == bufs) {
+            // "%5u: <rest>"
+            auto colon = line.find(':');
+            if (colon == std::string_view::npos) return;
+            auto slot_text = trim(line.substr(0, colon));
+            if (slot_text.empty() || slot_text.find_first_not_of("0123456789") != std::string_view::npos) return;
+            std::uint32_t slot = num<std::uint32_t>(slot_text);
+            auto rest = line.substr(colon + 1);
+            if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+            if (rest == "<none>") return;
+            if (section == files) {
+                r.files.push_back({slot, std::string(rest)});
+            } else {
+                auto slash = rest.find('/');
+                if (slash == std::string_view::npos) return;
+                std::uint64_t addr = num<std::uint64_t>(rest.substr(0, slash), 16);
+                std::uint64_t len = num<std::uint64_t>(rest.substr(slash + 1));
+                if (addr == ~0ULL) return;  // the empty-slot dummy of 6.1 .. 6.12
+                r.bufs.push_back({slot, addr, len});
+            }
+        } else if (section == overflow && line.rfind("  user_data=", 0) == 0) {
+            r.overflow.emplace_back(trim(line));
+        }
+    });
+    return r;
+}
+
+std::vector<FdinfoEpollItem> parse_fdinfo_epoll(std::string_view text) {
+    std::vector<FdinfoEpollItem> items;
+    for_each_line(text, [&](std::string_view line) {
+        if (line.rfind("tfd:", 0) != 0) return;
+        FdinfoEpollItem it;
+        it.tfd = num<int>(after(line, "tfd:"));
+        it.events = num<std::uint32_t>(after(line, "events:"), 16);
+        it.data = num<std::uint64_t>(after(line, "data:"), 16);
+        it.pos = num<std::uint64_t>(after(line, "pos:"));
+        it.ino = num<std::uint64_t>(after(line, "ino:"), 16);
+        it.sdev = num<std::uint32_t>(after(line, "sdev:"), 16);
+        items.push_back(it);
+    });
+    return items;
+}
+
+std::optional<std::string> read_fdinfo(int pid, int fd) {
+    std::string path = "/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd);
+    int f = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f < 0) return std::nullopt;
+    std::string out;
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(f, buf, sizeof(buf));
+        if (n > 0) {
+            out.append(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        break;
+    }
+    ::close(f);
+    return out;
+}
+
+}  // namespace ud::collect
