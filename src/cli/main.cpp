@@ -1,0 +1,130 @@
+// uringdump: command line front end, as bpftool's: global options anywhere,
+// then COMMAND [ARGS]; every command reads through the same collector.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "collect/libbpf_log.h"
+#include "version.h"
+
+namespace ud::cli {
+namespace {
+
+const Command kCommands[] = {
+    {"show", cmd_show, "show [PID...]",
+     "rings, fixed files, registered buffers with page frames and epoll items of processes"},
+};
+
+void print_help(std::FILE *f) {
+    std::fprintf(f,
+                 "Usage: uringdump [OPTIONS] COMMAND [ARGS]\n"
+                 "       uringdump help | COMMAND help\n\n"
+                 "Commands:\n");
+    for (auto &c : kCommands)
+        std::fprintf(f, "  %-24.*s %.*s\n", static_cast<int>(c.usage.size()), c.usage.data(),
+                     static_cast<int>(c.summary.size()), c.summary.data());
+    std::fprintf(f,
+                 "\nOptions:\n"
+                 "  -j, --json          JSON output\n"
+                 "  -p, --pretty        indented JSON output (implies -j)\n"
+                 "  -d, --debug         print libbpf's messages\n"
+                 "      --require-bpf   fail instead of falling back to /proc\n"
+                 "      --procfs        read /proc only, without BPF (also URINGDUMP_NO_BPF=1)\n"
+                 "  -V, --version       print the version\n"
+                 "  -h, --help          print this help\n");
+}
+
+}  // namespace
+
+const Command *find_command(std::string_view name) {
+    for (auto &c : kCommands)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+const Command *commands_begin() { return std::begin(kCommands); }
+const Command *commands_end() { return std::end(kCommands); }
+
+enum class OptResult { ok, unknown, version, help };
+
+// Applies one option; short options may be clustered ("-jd").
+OptResult apply_option(const std::string &arg, Context &ctx) {
+    auto set = [&](std::string_view name) {
+        if (name == "json" || name == "j") ctx.json = true;
+        else if (name == "pretty" || name == "p") ctx.json = ctx.pretty = true;
+        else if (name == "debug" || name == "d") ctx.debug = true;
+        else if (name == "require-bpf") ctx.require_bpf = true;
+        else if (name == "procfs") ctx.force_procfs = true;
+        else if (name == "version" || name == "V") return OptResult::version;
+        else if (name == "help" || name == "h") return OptResult::help;
+        else return OptResult::unknown;
+        return OptResult::ok;
+    };
+    if (arg.rfind("--", 0) == 0) return set(std::string_view(arg).substr(2));
+    for (std::size_t i = 1; i < arg.size(); i++) {
+        OptResult r = set(std::string_view(arg).substr(i, 1));
+        if (r != OptResult::ok) return r;
+    }
+    return OptResult::ok;
+}
+
+int main_impl(int argc, char **argv) {
+    Context ctx;
+    std::string name;
+    bool only_positional = false;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        bool is_option = !only_positional && a.size() > 1 && a[0] == '-';
+        if (is_option && a == "--") {
+            only_positional = true;
+            continue;
+        }
+        if (is_option) {
+            switch (apply_option(a, ctx)) {
+            case OptResult::ok: continue;
+            case OptResult::version: std::printf("uringdump %s\n", UD_VERSION); return kOk;
+            case OptResult::help: print_help(stdout); return kOk;
+            case OptResult::unknown:
+                p_err("unknown option '" + a + "' (see uringdump help)");
+                return kUsage;
+            }
+        }
+        if (name.empty())
+            name = a;
+        else
+            ctx.args.push_back(a);
+    }
+    if (name.empty()) {
+        print_help(stderr);
+        return kUsage;
+    }
+    if (name == "help") {
+        print_help(stdout);
+        return kOk;
+    }
+    const Command *cmd = find_command(name);
+    if (!cmd) {
+        p_err("unknown command '" + name + "' (see uringdump help)");
+        return kUsage;
+    }
+    if (ctx.args.size() == 1 && ctx.args[0] == "help") {
+        std::printf("Usage: uringdump %.*s\n  %.*s\n", static_cast<int>(cmd->usage.size()), cmd->usage.data(),
+                    static_cast<int>(cmd->summary.size()), cmd->summary.data());
+        return kOk;
+    }
+    collect::LibbpfLog::set_debug(ctx.debug);
+    return cmd->run(ctx);
+}
+
+}  // namespace ud::cli
+
+int main(int argc, char **argv) {
+    try {
+        return ud::cli::main_impl(argc, argv);
+    } catch (const std::exception &e) {
+        ud::cli::p_err(e.what());
+        return ud::cli::kError;
+    }
+}

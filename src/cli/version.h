@@ -1,0 +1,2 @@
+#pragma once
+#define UD_VERSION "0.1.0"

@@ -1,0 +1,157 @@
+#include "render/snapshot_json.h"
+
+#include <algorithm>
+
+#include "model/describe.h"
+#include "model/join.h"
+
+namespace ud::render {
+namespace {
+
+using namespace ud::model;
+
+void fds_array(JsonOut &j, const Process &p, FdSpan span) {
+    j.begin_array();
+    for (const int *f = span_begin(p, span); f != span_end(p, span); ++f) j.i64(*f);
+    j.end_array();
+}
+
+void int_array(JsonOut &j, const std::vector<int> &v) {
+    j.begin_array();
+    for (int x : v) j.i64(x);
+    j.end_array();
+}
+
+// path, ino, dev and type of the file an item or slot refers to.
+void file_fields(JsonOut &j, const Snapshot &snap, FileId id, std::uint64_t ino, std::uint32_t dev,
+                 std::uint32_t mode, const std::string &fallback_name) {
+    const FileInfo *info = snap.file(id);
+    if (info && !info->path.empty())
+        j.kv("path", info->path);
+    else if (!fallback_name.empty())
+        j.kv("path", fallback_name);
+    else
+        j.key("path").null();
+    if (info && info->path_truncated) j.kv_b("path_truncated", true);
+    j.kv_u("ino", ino ? ino : (info ? info->ino : 0));
+    std::uint32_t d = dev ? dev : (info ? info->dev : 0);
+    std::uint32_t m = mode ? mode : (info ? info->mode : 0);
+    if (d) j.kv("dev", dev_str(d));
+    if (m || info) j.kv("type", inode_type(m));
+}
+
+void ring_json(JsonOut &j, const Snapshot &snap, const Process &p, const Ring &r) {
+    const RingState &s = r.state;
+    j.begin_object();
+    if (r.fd)
+        j.kv_i("fd", *r.fd);
+    else
+        j.key("fd").null();
+    j.key("fds");
+    int_array(j, r.fds);
+    if (!r.users.empty()) {
+        j.key("registered").begin_array();
+        for (auto &u : r.users) {
+            j.begin_object().kv_i("tid", u.tid);
+            if (u.reg_index >= 0)
+                j.kv_i("index", u.reg_index);
+            else
+                j.key("index").null();
+            j.end_object();
+        }
+        j.end_array();
+    }
+    if (!r.state_known) j.kv_b("state_unknown", true);
+    j.kv_u("flags", s.flags).kv("flags_str", setup_flags_str(s.flags));
+    j.kv_u("sq_entries", s.sq_entries).kv_u("cq_entries", s.cq_entries);
+    j.key("sq").begin_object()
+        .kv_u("head", s.sq_head).kv_u("tail", s.sq_tail)
+        .kv_u("cached_head", s.cached_sq_head).kv_u("dropped", s.sq_dropped).kv_u("flags", s.sq_flags)
+        .end_object();
+    j.key("cq").begin_object()
+        .kv_u("head", s.cq_head).kv_u("tail", s.cq_tail).kv_u("overflow", s.cq_overflow)
+        .kv_u("cached_tail", s.cached_cq_tail).kv_b("overflow_pending", s.overflow_pending)
+        .end_object();
+    if (s.sq_thread_pid >= 0)
+        j.key("sq_thread").begin_object().kv_i("pid", s.sq_thread_pid).kv_i("cpu", s.sq_thread_cpu).end_object();
+    else
+        j.key("sq_thread").null();
+    if (s.buf_groups) j.kv_u("buf_groups", *s.buf_groups); else j.key("buf_groups").null();
+    if (s.personalities) j.kv_u("personalities", *s.personalities); else j.key("personalities").null();
+    if (s.counts_partial) j.kv_b("counts_partial", true);
+    if (s.has_eventfd) j.kv_b("eventfd", *s.has_eventfd); else j.key("eventfd").null();
+    j.kv_b("napi", s.napi).kv_b("zcrx", s.zcrx);
+    j.key("iowq_max").begin_array().u64(s.iowq_max[0]).u64(s.iowq_max[1]).end_array();
+    j.kv_u("file_slots", s.nr_files).kv_u("buffer_slots", s.nr_bufs);
+
+    j.key("files").begin_array();
+    for (auto &f : r.files) {
+        j.begin_object().kv_u("slot", f.slot).key("fds");
+        fds_array(j, p, f.fds);
+        j.kv_b("descriptorless", f.fds.count == 0);
+        file_fields(j, snap, f.file, f.ino, f.dev, f.mode, f.name);
+        j.end_object();
+    }
+    j.end_array();
+
+    j.key("buffers").begin_array();
+    for (auto &b : r.buffers) {
+        j.begin_object().kv_u("slot", b.slot).kv_u("addr", b.addr).kv_u("len", b.len)
+            .kv_u("nr_bvecs", b.nr_bvecs).kv_u("folio_shift", b.folio_shift);
+        if (b.kernel) j.kv_b("kernel", true);
+        j.key("segments").begin_array();
+        for (std::uint32_t i = 0; i < b.seg_count; i++) {
+            const Segment &seg = r.segments[b.seg_begin + i];
+            j.begin_object();
+            if (snap.pfn.ok) j.kv_u("pfn", seg.pfn); else j.key("pfn").null();
+            j.kv_u("offset", seg.offset).kv_u("len", seg.len).end_object();
+        }
+        j.end_array().end_object();
+    }
+    j.end_array();
+    j.end_object();
+}
+
+void epoll_json(JsonOut &j, const Snapshot &snap, const Process &p, const Epoll &e) {
+    j.begin_object().kv_i("fd", e.fd).key("fds");
+    int_array(j, e.fds);
+    j.key("items").begin_array();
+    for (auto &it : e.items) {
+        j.begin_object().kv_i("tfd", it.tfd).key("fds");
+        fds_array(j, p, it.fds);
+        bool tfd_holds = std::find(span_begin(p, it.fds), span_end(p, it.fds), it.tfd) != span_end(p, it.fds);
+        j.kv_b("tfd_current", tfd_holds);
+        j.kv_u("events", it.events).kv("events_str", epoll_events_str(it.events)).kv_u("data", it.data);
+        file_fields(j, snap, it.file, it.ino, it.sdev, 0, {});
+        j.end_object();
+    }
+    j.end_array().end_object();
+}
+
+}  // namespace
+
+void snapshot_json(JsonOut &j, const Snapshot &snap) {
+    j.begin_object();
+    j.key("processes").begin_array();
+    for (auto &p : snap.processes) {
+        j.begin_object().kv_i("pid", p.pid).kv("comm", p.comm);
+        j.key("io_uring").begin_array();
+        for (auto &r : p.rings) ring_json(j, snap, p, r);
+        j.end_array();
+        j.key("epoll").begin_array();
+        for (auto &e : p.epolls) epoll_json(j, snap, p, e);
+        j.end_array();
+        j.end_object();
+    }
+    j.end_array();
+    j.kv("source", snap.source == Source::bpf ? "bpf" : "procfs");
+    if (!snap.pfn.ok) j.kv("pfn_unavailable", snap.pfn.reason);
+    if (!snap.partial.empty()) {
+        j.key("partial").begin_array();
+        for (auto &why : snap.partial) j.str(why);
+        j.end_array();
+    }
+    j.end_object();
+}
+
+}  // namespace ud::render

@@ -1,0 +1,12 @@
+// A snapshot as JSON, in the shape the README documents:
+// {"processes":[{"pid","comm","io_uring":[...],"epoll":[...]}], ...}.
+#pragma once
+
+#include "model/snapshot.h"
+#include "render/json_out.h"
+
+namespace ud::render {
+
+void snapshot_json(JsonOut &j, const model::Snapshot &snap);
+
+}  // namespace ud::render

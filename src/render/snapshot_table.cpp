@@ -1,0 +1,140 @@
+#include "render/snapshot_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "model/describe.h"
+#include "model/join.h"
+#include "model/pfn_runs.h"
+
+namespace ud::render {
+namespace {
+
+using namespace ud::model;
+
+std::string fds_str(const Process &p, FdSpan span) {
+    if (!span.count) return "-";
+    std::string s;
+    for (const int *f = span_begin(p, span); f != span_end(p, span); ++f) {
+        if (!s.empty()) s += ',';
+        s += std::to_string(*f);
+    }
+    return s;
+}
+
+std::string int_list(const std::vector<int> &v) {
+    if (v.empty()) return "-";
+    std::string s;
+    for (int x : v) {
+        if (!s.empty()) s += ',';
+        s += std::to_string(x);
+    }
+    return s;
+}
+
+const std::string &path_of(const Snapshot &snap, FileId id, const std::string &fallback) {
+    static const std::string unknown = "?";
+    if (const FileInfo *f = snap.file(id); f && !f->path.empty()) return f->path;
+    return fallback.empty() ? unknown : fallback;
+}
+
+void ring_table(std::string &out, const Snapshot &snap, const Process &p, const Ring &r) {
+    auto it = std::back_inserter(out);
+    const RingState &s = r.state;
+    fmt::format_to(it, "  io_uring fd {}", r.fd ? std::to_string(*r.fd) : std::string("none"));
+    if (r.fds.size() > 1) fmt::format_to(it, " (fds {})", int_list(r.fds));
+    for (auto &u : r.users) {
+        if (u.reg_index >= 0)
+            fmt::format_to(it, "  registered by tid {} as {}", u.tid, u.reg_index);
+        else
+            fmt::format_to(it, "  used by tid {}", u.tid);
+    }
+    out += '\n';
+    if (!r.state_known) {
+        out += "    state unknown: fdinfo printed nothing (uring_lock held)\n";
+    } else {
+        fmt::format_to(it, "    flags {}  entries sq {} cq {}\n", setup_flags_str(s.flags), s.sq_entries, s.cq_entries);
+        fmt::format_to(it, "    sq head {} tail {} cached {}  cq head {} tail {} cached {}  overflow {}{}\n",
+                       s.sq_head, s.sq_tail, s.cached_sq_head, s.cq_head, s.cq_tail, s.cached_cq_tail,
+                       s.cq_overflow, s.overflow_pending ? " (pending)" : "");
+        auto opt = [](const std::optional<std::uint32_t> &v) { return v ? std::to_string(*v) : std::string("?"); };
+        fmt::format_to(it, "    sqpoll {}  buf_groups {}{}  personalities {}  eventfd {}  iowq {}/{}\n",
+                       s.sq_thread_pid >= 0 ? fmt::format("pid {} cpu {}", s.sq_thread_pid, s.sq_thread_cpu)
+                                            : std::string("-"),
+                       opt(s.buf_groups), s.counts_partial ? "+" : "", opt(s.personalities),
+                       s.has_eventfd ? (*s.has_eventfd ? "yes" : "no") : "?", s.iowq_max[0], s.iowq_max[1]);
+    }
+    fmt::format_to(it, "    fixed files: {} used of {} slots\n", r.files.size(), s.nr_files);
+    if (!r.files.empty()) {
+        fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}\n", "SLOT", "FDS", "TYPE", "INO", "PATH");
+        for (auto &f : r.files) {
+            const FileInfo *info = snap.file(f.file);
+            std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
+            fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, fds_str(p, f.fds),
+                           inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
+                           path_of(snap, f.file, f.name), f.fds.count ? "" : "  (no fd)");
+        }
+    }
+    fmt::format_to(it, "    registered buffers: {} of {} slots\n", r.buffers.size(), s.nr_bufs);
+    if (!r.buffers.empty()) {
+        fmt::format_to(it, "    {:>7}  {:<18} {:>10} {:>5}  {}\n", "SLOT", "ADDR", "LEN", "BVECS", "FRAMES");
+        for (auto &b : r.buffers)
+            fmt::format_to(it, "    {:>7}  {:<#18x} {:>10} {:>5}  {}\n", b.slot, b.addr, b.len, b.nr_bvecs,
+                           frames_str(snap, r, b));
+    }
+}
+
+void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const Epoll &e) {
+    auto it = std::back_inserter(out);
+    fmt::format_to(it, "  epoll fd {}", e.fd);
+    if (e.fds.size() > 1) fmt::format_to(it, " (fds {})", int_list(e.fds));
+    fmt::format_to(it, "  items {}\n", e.items.size());
+    if (e.items.empty()) return;
+    fmt::format_to(it, "    {:>7}  {:<10} {:<18} {:>18} {:>10}  {}\n", "TFD", "FDS", "EVENTS", "DATA", "INO", "PATH");
+    for (auto &item : e.items) {
+        bool current = std::find(span_begin(p, item.fds), span_end(p, item.fds), item.tfd) != span_end(p, item.fds);
+        fmt::format_to(it, "    {:>7}  {:<10} {:<18} {:>#18x} {:>10}  {}{}\n", item.tfd, fds_str(p, item.fds),
+                       epoll_events_str(item.events), item.data, item.ino, path_of(snap, item.file, {}),
+                       current ? "" : (item.fds.count ? "  (tfd now another file)" : "  (no fd)"));
+    }
+}
+
+}  // namespace
+
+std::string frames_str(const Snapshot &snap, const Ring &r, const Buffer &b) {
+    if (!snap.pfn.ok || !b.seg_count) return "-";
+    const Segment *first = r.segments.data() + b.seg_begin;
+    std::string s;
+    for (auto &run : pfn_runs(first, first + b.seg_count)) {
+        if (!s.empty()) s += ", ";
+        if (run.count == 1)
+            s += fmt::format("pfn {:#x} (1)", run.first);
+        else
+            s += fmt::format("pfn {:#x}-{:#x} ({})", run.first, run.first + run.count - 1, run.count);
+    }
+    return s;
+}
+
+void process_table(std::string &out, const Snapshot &snap, const Process &p) {
+    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, p.comm, p.rings.size(),
+                   p.epolls.size());
+    for (auto &r : p.rings) ring_table(out, snap, p, r);
+    for (auto &e : p.epolls) epoll_table(out, snap, p, e);
+}
+
+void snapshot_table(std::FILE *f, const Snapshot &snap) {
+    std::string out;
+    bool first = true;
+    for (auto &p : snap.processes) {
+        out.clear();
+        if (!first) out += '\n';
+        first = false;
+        process_table(out, snap, p);
+        std::fwrite(out.data(), 1, out.size(), f);
+    }
+    std::fflush(f);
+}
+
+}  // namespace ud::render
