@@ -1,0 +1,3 @@
+# Tests: placeholder until the suite lands.
+test:
+	@echo "0 passed, 0 failed"
