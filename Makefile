@@ -32,8 +32,23 @@ APP_SRCS := $(filter-out src/cli/main.cpp,$(wildcard src/*/*.cpp))
 APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS))
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
-.PHONY: all clean test bench install uninstall
+# Debian 12 packages the build, the tests and the demo need (make deps).
+DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
+	libfmt-dev rapidjson-dev doctest-dev util-linux
+
+.PHONY: all clean test bench install uninstall deps demo
 all: uringdump
+
+# Installs what the build needs; as root on Debian 12.
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+
+# The bundled demo workload: fixture processes with a ring (fixed files,
+# buffers on a huge page) and epoll sets; shows them, then ends them.
+demo: uringdump $(BUILD)/tests/ud_fixture
+	@mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+	@sh tests/demo.sh ./uringdump $(BUILD)/tests/ud_fixture
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_DEPS)
 	@mkdir -p $(@D)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -52,10 +53,18 @@ std::string errno_text(int err) { return std::strerror(err); }
 
 }  // namespace
 
+std::string vmlinux_btf_path() {
+    // UD_VMLINUX_BTF points CO-RE at another kernel's BTF (and lets the
+    // tests simulate a kernel without any).
+    const char *v = std::getenv("UD_VMLINUX_BTF");
+    return v && *v ? v : "/sys/kernel/btf/vmlinux";
+}
+
 std::string bpf_precheck() {
     struct stat st;
-    if (::stat("/sys/kernel/btf/vmlinux", &st) != 0)
-        return "the kernel exposes no BTF (/sys/kernel/btf/vmlinux missing; CONFIG_DEBUG_INFO_BTF)";
+    std::string path = vmlinux_btf_path();
+    if (::stat(path.c_str(), &st) != 0)
+        return fmt::format("the kernel exposes no BTF ({} missing; needs CONFIG_DEBUG_INFO_BTF)", path);
     return {};
 }
 
@@ -112,7 +121,9 @@ struct BpfReader::Pass {
 BpfReader::BpfReader() {
     if (auto why = bpf_precheck(); !why.empty()) throw BpfUnavailable(why);
     LibbpfLog::install();
-    skel_ = uringdump_bpf__open();
+    std::string btf_path = vmlinux_btf_path();
+    LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = btf_path.c_str());
+    skel_ = uringdump_bpf__open_opts(&open_opts);
     if (!skel_) throw BpfUnavailable(fmt::format("cannot open the BPF object: {}", errno_text(errno)));
     facts_.obj_limit = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE)) << 3;  // bpf_seq_read's buffer
     skel_->data->ud_obj_limit = facts_.obj_limit;

@@ -77,4 +77,7 @@ private:
 // cheap check before loading anything (BTF present, privileges).
 std::string bpf_precheck();
 
+// The kernel BTF CO-RE relocates against: $UD_VMLINUX_BTF or /sys/kernel/btf/vmlinux.
+std::string vmlinux_btf_path();
+
 }  // namespace ud::collect

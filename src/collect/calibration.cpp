@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "collect/bpf_reader.h"
 #include "collect/pagemap.h"
 
 namespace ud::collect {
@@ -57,7 +58,7 @@ struct OwnFixture {
 }  // namespace
 
 std::uint64_t struct_page_size() {
-    btf *vmlinux = btf__load_vmlinux_btf();
+    btf *vmlinux = btf__parse(vmlinux_btf_path().c_str(), nullptr);
     if (!vmlinux) return 0;
     std::uint64_t size = 0;
     int id = btf__find_by_name_kind(vmlinux, "page", BTF_KIND_STRUCT);

@@ -53,16 +53,36 @@ std::string_view after(std::string_view line, std::string_view name) {
     return rest.substr(0, end);
 }
 
+// seq_file_path() escapes " \t\n\\" as octal (\040, \011, \012, \134).
+std::string unescape_octal(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); i++) {
+        if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+            s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 FdinfoCommon parse_fdinfo_common(std::string_view text) {
     FdinfoCommon c;
     for_each_line(text, [&](std::string_view line) {
         std::string_view v;
-        if (field(line, "pos", v)) c.pos = num<std::uint64_t>(v);
-        else if (field(line, "flags", v)) c.flags = num<std::uint32_t>(v, 8);
-        else if (field(line, "mnt_id", v)) c.mnt_id = num<int>(v);
-        else if (field(line, "ino", v)) c.ino = num<std::uint64_t>(v);
+        if (field(line, "pos", v))
+            c.pos = num<std::uint64_t>(v);
+        else if (field(line, "flags", v))
+            c.flags = num<std::uint32_t>(v, 8);
+        else if (field(line, "mnt_id", v))
+            c.mnt_id = num<int>(v);
+        else if (field(line, "ino", v))
+            c.ino = num<std::uint64_t>(v);
     });
     return c;
 }
@@ -72,19 +92,37 @@ FdinfoRing parse_fdinfo_ring(std::string_view text) {
     enum { none, files, bufs, overflow, other } section = none;
     for_each_line(text, [&](std::string_view line) {
         std::string_view v;
-        if (field(line, "SqMask", v)) { r.present = true; r.sq_mask = num<std::uint32_t>(v, 16); section = other; }
-        else if (field(line, "SqHead", v)) r.sq_head = num<std::uint32_t>(v);
-        else if (field(line, "SqTail", v)) r.sq_tail = num<std::uint32_t>(v);
-        else if (field(line, "CachedSqHead", v)) r.cached_sq_head = num<std::uint32_t>(v);
-        else if (field(line, "CqMask", v)) r.cq_mask = num<std::uint32_t>(v, 16);
-        else if (field(line, "CqHead", v)) r.cq_head = num<std::uint32_t>(v);
-        else if (field(line, "CqTail", v)) r.cq_tail = num<std::uint32_t>(v);
-        else if (field(line, "CachedCqTail", v)) r.cached_cq_tail = num<std::uint32_t>(v);
-        else if (field(line, "SqThread", v)) { r.sq_thread = num<int>(v); section = other; }
-        else if (field(line, "SqThreadCpu", v)) r.sq_thread_cpu = num<int>(v);
-        else if (field(line, "UserFiles", v)) { r.user_files = num<std::uint32_t>(v); section = files; }
-        else if (field(line, "UserBufs", v)) { r.user_bufs = num<std::uint32_t>(v); section = bufs; }
-        else if (line.rfind("CqOverflowList:", 0) == 0) section = overflow;
+        if (field(line, "SqMask", v)) {
+            r.present = true;
+            r.sq_mask = num<std::uint32_t>(v, 16);
+            section = other;
+        } else if (field(line, "SqHead", v))
+            r.sq_head = num<std::uint32_t>(v);
+        else if (field(line, "SqTail", v))
+            r.sq_tail = num<std::uint32_t>(v);
+        else if (field(line, "CachedSqHead", v))
+            r.cached_sq_head = num<std::uint32_t>(v);
+        else if (field(line, "CqMask", v))
+            r.cq_mask = num<std::uint32_t>(v, 16);
+        else if (field(line, "CqHead", v))
+            r.cq_head = num<std::uint32_t>(v);
+        else if (field(line, "CqTail", v))
+            r.cq_tail = num<std::uint32_t>(v);
+        else if (field(line, "CachedCqTail", v))
+            r.cached_cq_tail = num<std::uint32_t>(v);
+        else if (field(line, "SqThread", v)) {
+            r.sq_thread = num<int>(v);
+            section = other;
+        } else if (field(line, "SqThreadCpu", v))
+            r.sq_thread_cpu = num<int>(v);
+        else if (field(line, "UserFiles", v)) {
+            r.user_files = num<std::uint32_t>(v);
+            section = files;
+        } else if (field(line, "UserBufs", v)) {
+            r.user_bufs = num<std::uint32_t>(v);
+            section = bufs;
+        } else if (line.rfind("CqOverflowList:", 0) == 0)
+            section = overflow;
         else if (line.rfind("PollList:", 0) == 0 || line.rfind("Personalities:", 0) == 0 ||
                  line.rfind("NAPI:", 0) == 0 || line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 ||
                  line.rfind("SqTotalTime:", 0) == 0 || line.rfind("SqWorkTime:", 0) == 0)
@@ -100,7 +138,7 @@ FdinfoRing parse_fdinfo_ring(std::string_view text) {
             if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
             if (rest == "<none>") return;
             if (section == files) {
-                r.files.push_back({slot, std::string(rest)});
+                r.files.push_back({slot, unescape_octal(rest)});
             } else {
                 auto slash = rest.find('/');
                 if (slash == std::string_view::npos) return;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <set>
 #include <unordered_map>
 
 #include "collect/fdinfo.h"
@@ -23,6 +24,13 @@ std::string proc_path(int pid, const char *leaf) { return "/proc/" + std::to_str
 // partial note says so.
 model::FileId synthetic_id(std::uint32_t kdev, std::uint64_t ino) {
     return (static_cast<std::uint64_t>(kdev) << 40) ^ ino ^ 0x8000000000000000ULL;
+}
+
+// An identity of its own for an fd whose file cannot be told apart from
+// others by inode: it joins to nothing but itself.
+model::FileId per_fd_id(int pid, int fd) {
+    return 0x4000000000000000ULL | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(pid)) << 24) |
+           static_cast<std::uint32_t>(fd);
 }
 
 std::vector<int> list_fds(int pid) {
@@ -42,7 +50,8 @@ void read_process(int pid, model::Snapshot &snap) {
     model::Process p;
     p.pid = pid;
     p.comm = read_comm(pid).value_or("");
-    std::unordered_map<std::string, model::FileId> by_path;
+    std::unordered_map<std::string, model::FileId> by_path;  // sockets only
+    std::set<model::FileId> socket_ids;
     std::vector<std::pair<int, std::string>> rings, epolls;
     for (int fd : list_fds(pid)) {
         auto link = fd_link(pid, fd);
@@ -52,8 +61,15 @@ void read_process(int pid, model::Snapshot &snap) {
         if (::stat(fdpath.c_str(), &st) != 0) continue;
         std::uint32_t kdev = kernel_dev(st.st_dev);
         model::FileId id = synthetic_id(kdev, st.st_ino);
+        // Only a socket's inode names one file; other fds sharing an inode
+        // (pipe ends, two opens, anonymous inodes) may be different files.
+        bool socket = link->rfind("socket:[", 0) == 0;
+        if (!socket) id = per_fd_id(pid, fd);
         p.task_fds.push_back({fd, id, 0});
-        by_path.emplace(*link, id);
+        if (socket) {
+            by_path.emplace(*link, id);
+            socket_ids.insert(id);
+        }
         model::FileInfo &info = snap.files[id];
         info.id = id;
         info.ino = st.st_ino;
@@ -94,12 +110,15 @@ void read_process(int pid, model::Snapshot &snap) {
                 model::FixedFile ff;
                 ff.slot = f.slot;
                 ff.name = f.name;
-                // Only a full path (6.14+) can be matched to an fd.
+                // fdinfo names the file; only a socket's name says which
+                // file it is. For the rest the fds stay unknown.
                 if (auto it = by_path.find(f.name); it != by_path.end()) {
                     ff.file = it->second;
                     ff.ino = snap.files[it->second].ino;
                     ff.dev = snap.files[it->second].dev;
                     ff.mode = snap.files[it->second].mode;
+                } else {
+                    ff.fds_known = false;
                 }
                 r.files.push_back(std::move(ff));
             }
@@ -130,7 +149,13 @@ void read_process(int pid, model::Snapshot &snap) {
             item.data = it.data;
             item.ino = it.ino;
             item.sdev = it.sdev;
+            // Sockets are matched by inode; for any other target the
+            // inode does not tell which file (see above).
             item.file = synthetic_id(it.sdev, it.ino);
+            if (!socket_ids.count(item.file)) {
+                item.file = 0;
+                item.fds_known = false;
+            }
             e.items.push_back(item);
         }
         p.epolls.push_back(std::move(e));

@@ -169,7 +169,7 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
     case UD_REC_RING_FILE: {
         auto &r = reinterpret_cast<const ud_ring_file &>(rec);
         if (Ring *ring = current_ring())
-            ring->files.push_back({r.slot, r.file, r.ino, r.dev, r.mode, {}, {}});
+            ring->files.push_back({r.slot, r.file, r.ino, r.dev, r.mode, {}, {}, true});
         break;
     }
     case UD_REC_RING_BUF: {
@@ -207,7 +207,7 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
     case UD_REC_EPOLL_ITEM: {
         auto &r = reinterpret_cast<const ud_epoll_item &>(rec);
         if (Epoll *ep = current_epoll())
-            ep->items.push_back({r.tfd, r.events, r.data, r.file, r.ino, 0, {}});
+            ep->items.push_back({r.tfd, r.events, r.data, r.file, r.ino, 0, {}, true});
         break;
     }
     case UD_REC_FILE: {

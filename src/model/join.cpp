@@ -33,12 +33,10 @@ void join_fds(Process &p) {
     };
     for (auto &ring : p.rings) {
         if (ring.file) ring.fds = fds_of(ring.file);
-        if (!ring.fds.empty()) ring.fd = ring.fds.front();
         for (auto &f : ring.files) f.fds = lookup(f.file);
     }
     for (auto &ep : p.epolls) {
         if (ep.file) ep.fds = fds_of(ep.file);
-        if (!ep.fds.empty()) ep.fd = ep.fds.front();
         for (auto &item : ep.items) item.fds = lookup(item.file);
     }
 }

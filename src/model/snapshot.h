@@ -64,6 +64,7 @@ struct FixedFile {
     std::uint32_t mode = 0;
     std::string name;  // procfs fallback only: the dentry name fdinfo prints
     FdSpan fds;
+    bool fds_known = true;  // false: the fallback could not tell which fds hold it
 };
 
 struct RingState {
@@ -117,6 +118,7 @@ struct EpollItem {
     std::uint64_t ino = 0;
     std::uint32_t sdev = 0;  // procfs fallback: superblock device from fdinfo
     FdSpan fds;
+    bool fds_known = true;  // false: the fallback could not tell which fds hold it
 };
 
 struct Epoll {

@@ -87,8 +87,12 @@ void ring_json(JsonOut &j, const Snapshot &snap, const Process &p, const Ring &r
     j.key("files").begin_array();
     for (auto &f : r.files) {
         j.begin_object().kv_u("slot", f.slot).key("fds");
-        fds_array(j, p, f.fds);
-        j.kv_b("descriptorless", f.fds.count == 0);
+        if (f.fds_known) {
+            fds_array(j, p, f.fds);
+            j.kv_b("descriptorless", f.fds.count == 0);
+        } else {
+            j.null().key("descriptorless").null();
+        }
         file_fields(j, snap, f.file, f.ino, f.dev, f.mode, f.name);
         j.end_object();
     }
@@ -118,9 +122,13 @@ void epoll_json(JsonOut &j, const Snapshot &snap, const Process &p, const Epoll 
     j.key("items").begin_array();
     for (auto &it : e.items) {
         j.begin_object().kv_i("tfd", it.tfd).key("fds");
-        fds_array(j, p, it.fds);
-        bool tfd_holds = std::find(span_begin(p, it.fds), span_end(p, it.fds), it.tfd) != span_end(p, it.fds);
-        j.kv_b("tfd_current", tfd_holds);
+        if (it.fds_known) {
+            fds_array(j, p, it.fds);
+            bool tfd_holds = std::find(span_begin(p, it.fds), span_end(p, it.fds), it.tfd) != span_end(p, it.fds);
+            j.kv_b("tfd_current", tfd_holds);
+        } else {
+            j.null().key("tfd_current").null();
+        }
         j.kv_u("events", it.events).kv("events_str", epoll_events_str(it.events)).kv_u("data", it.data);
         file_fields(j, snap, it.file, it.ino, it.sdev, 0, {});
         j.end_object();

@@ -40,6 +40,27 @@ const std::string &path_of(const Snapshot &snap, FileId id, const std::string &f
     return fallback.empty() ? unknown : fallback;
 }
 
+constexpr std::size_t kWidth = 100;
+
+// Appends head, then the items separated by ", ", continuing on lines
+// indented to head's width so that no line exceeds kWidth.
+void wrap_list(std::string &out, const std::string &head, const std::vector<std::string> &items) {
+    std::string line = head;
+    bool first = true;
+    for (auto &item : items) {
+        std::string piece = first ? item : ", " + item;
+        if (!first && line.size() + piece.size() > kWidth) {
+            out += line + ",\n";
+            line = std::string(head.size(), ' ') + item;
+        } else {
+            line += piece;
+        }
+        first = false;
+    }
+    if (items.empty()) line += "-";
+    out += line + "\n";
+}
+
 void ring_table(std::string &out, const Snapshot &snap, const Process &p, const Ring &r) {
     auto it = std::back_inserter(out);
     const RingState &s = r.state;
@@ -72,18 +93,23 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         for (auto &f : r.files) {
             const FileInfo *info = snap.file(f.file);
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
-            fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, fds_str(p, f.fds),
+            fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
                            inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
-                           path_of(snap, f.file, f.name), f.fds.count ? "" : "  (no fd)");
+                           path_of(snap, f.file, f.name), !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }
     fmt::format_to(it, "    registered buffers: {} of {} slots\n", r.buffers.size(), s.nr_bufs);
     if (!r.buffers.empty()) {
         fmt::format_to(it, "    {:>7}  {:<18} {:>10} {:>5}  {}\n", "SLOT", "ADDR", "LEN", "BVECS", "FRAMES");
-        for (auto &b : r.buffers)
-            fmt::format_to(it, "    {:>7}  {:<#18x} {:>10} {:>5}  {}\n", b.slot, b.addr, b.len, b.nr_bvecs,
-                           frames_str(snap, r, b));
+        for (auto &b : r.buffers) {
+            std::string head = fmt::format("    {:>7}  {:<#18x} {:>10} {:>5}  ", b.slot, b.addr, b.len, b.nr_bvecs);
+            wrap_list(out, head, frame_runs(snap, r, b));
+        }
     }
+}
+
+bool has_fd(const Process &p, int fd) {
+    return std::any_of(p.task_fds.begin(), p.task_fds.end(), [&](const TaskFd &t) { return t.fd == fd; });
 }
 
 void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const Epoll &e) {
@@ -92,29 +118,33 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
     if (e.fds.size() > 1) fmt::format_to(it, " (fds {})", int_list(e.fds));
     fmt::format_to(it, "  items {}\n", e.items.size());
     if (e.items.empty()) return;
-    fmt::format_to(it, "    {:>7}  {:<10} {:<18} {:>18} {:>10}  {}\n", "TFD", "FDS", "EVENTS", "DATA", "INO", "PATH");
+    fmt::format_to(it, "    {:>6}  {:<7} {:<18} {:<18} {:>7} {}\n", "TFD", "FDS", "EVENTS", "DATA", "INO", "PATH");
     for (auto &item : e.items) {
-        bool current = std::find(span_begin(p, item.fds), span_end(p, item.fds), item.tfd) != span_end(p, item.fds);
-        fmt::format_to(it, "    {:>7}  {:<10} {:<18} {:>#18x} {:>10}  {}{}\n", item.tfd, fds_str(p, item.fds),
-                       epoll_events_str(item.events), item.data, item.ino, path_of(snap, item.file, {}),
-                       current ? "" : (item.fds.count ? "  (tfd now another file)" : "  (no fd)"));
+        // An item keeps the fd number it was added under; when that fd no
+        // longer holds its file, say what became of the number.
+        const char *note = "";
+        if (item.fds_known &&
+            std::find(span_begin(p, item.fds), span_end(p, item.fds), item.tfd) == span_end(p, item.fds))
+            note = has_fd(p, item.tfd) ? "  (tfd reused)" : "  (tfd closed)";
+        fmt::format_to(it, "    {:>6}  {:<7} {:<18} {:<#18x} {:>7} {}{}\n", item.tfd,
+                       item.fds_known ? fds_str(p, item.fds) : "?", epoll_events_str(item.events), item.data,
+                       item.ino, path_of(snap, item.file, {}), note);
     }
 }
 
 }  // namespace
 
-std::string frames_str(const Snapshot &snap, const Ring &r, const Buffer &b) {
-    if (!snap.pfn.ok || !b.seg_count) return "-";
+std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const Buffer &b) {
+    std::vector<std::string> out;
+    if (!snap.pfn.ok || !b.seg_count) return out;
     const Segment *first = r.segments.data() + b.seg_begin;
-    std::string s;
     for (auto &run : pfn_runs(first, first + b.seg_count)) {
-        if (!s.empty()) s += ", ";
         if (run.count == 1)
-            s += fmt::format("pfn {:#x} (1)", run.first);
+            out.push_back(fmt::format("pfn {:#x} (1)", run.first));
         else
-            s += fmt::format("pfn {:#x}-{:#x} ({})", run.first, run.first + run.count - 1, run.count);
+            out.push_back(fmt::format("pfn {:#x}-{:#x} ({})", run.first, run.first + run.count - 1, run.count));
     }
-    return s;
+    return out;
 }
 
 void process_table(std::string &out, const Snapshot &snap, const Process &p) {

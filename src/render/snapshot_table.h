@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "model/snapshot.h"
 
@@ -15,7 +16,7 @@ void process_table(std::string &out, const model::Snapshot &snap, const model::P
 // Writes every process, flushing per process.
 void snapshot_table(std::FILE *f, const model::Snapshot &snap);
 
-// "0x145b00-0x145b0f (16), 0x2000 (1)" for a buffer's segments; "-" without frames.
-std::string frames_str(const model::Snapshot &snap, const model::Ring &r, const model::Buffer &b);
+// The frame runs of a buffer, "pfn 0x145b00-0x145b0f (16)" each; none without frames.
+std::vector<std::string> frame_runs(const model::Snapshot &snap, const model::Ring &r, const model::Buffer &b);
 
 }  // namespace ud::render

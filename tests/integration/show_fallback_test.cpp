@@ -1,0 +1,107 @@
+// show without BPF: /proc/PID/fdinfo only, marked partial, same shape.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "support/env.h"
+#include "support/fixture.h"
+#include "support/json.h"
+
+using namespace ud::test;
+
+namespace {
+
+// The two ways to force the fallback.
+const std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>> kForced = {
+    {{"--procfs"}, {}},
+    {{}, {{"URINGDUMP_NO_BPF", "1"}}},
+};
+
+}  // namespace
+
+TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial") {
+    Fixture fx({"ring"});
+    const auto &truth = fx.truth()["rings"][0];
+    for (auto &[flags, env] : kForced) {
+        std::vector<std::string> args = flags;
+        args.insert(args.end(), {"show", "-j", fx.pid_str()});
+        auto r = run_uringdump(args, env);
+        INFO("forced by " << (flags.empty() ? "URINGDUMP_NO_BPF=1" : flags[0]));
+        REQUIRE(r.code == 0);
+        CHECK(r.err.find("partial output") != std::string::npos);
+        auto doc = parse_json(r.out);
+        CHECK(std::string(doc["source"].GetString()) == "procfs");
+        REQUIRE(has(doc, "partial"));
+        CHECK(doc["partial"].Size() >= 1);
+        const auto *p = find_process(doc, fx.pid());
+        REQUIRE(p);
+        REQUIRE((*p)["io_uring"].Size() == 1);
+        const auto &ring = (*p)["io_uring"][0];
+        CHECK(ring["fd"].GetInt() == truth["fd"].GetInt());
+        CHECK(ring["sq_entries"].GetUint() == truth["sq_entries"].GetUint());
+        CHECK(ring["file_slots"].GetUint() == 64);
+        // Buffers: address and length, no frames.
+        REQUIRE(ring["buffers"].Size() == truth["buffers"].Size());
+        for (rapidjson::SizeType i = 0; i < truth["buffers"].Size(); i++) {
+            CHECK(ring["buffers"][i]["addr"].GetUint64() == truth["buffers"][i]["addr"].GetUint64());
+            CHECK(ring["buffers"][i]["len"].GetUint64() == truth["buffers"][i]["len"].GetUint64());
+            CHECK(ring["buffers"][i]["segments"].Empty());
+        }
+        // Files: the slots and paths fdinfo prints; fds only for sockets,
+        // whose name says which file they are; unknown (null) otherwise.
+        std::map<unsigned, const rapidjson::Value *> files;
+        for (auto &f : ring["files"].GetArray()) files[f["slot"].GetUint()] = &f;
+        CHECK(files.size() == truth["files"].Size());
+        for (auto &t : truth["files"].GetArray()) {
+            unsigned slot = t["slot"].GetUint();
+            INFO("slot " << slot);
+            REQUIRE(files.count(slot));
+            CHECK(std::string((*files[slot])["path"].GetString()) == t["path"].GetString());
+            if (std::string(t["path"].GetString()).rfind("socket:", 0) == 0)
+                CHECK(int_list((*files[slot])["fds"]) == int_list(t["fds"]));
+            else
+                CHECK((*files[slot])["fds"].IsNull());
+        }
+    }
+}
+
+TEST_CASE("show --procfs: epoll items from fdinfo; fds only where the inode identifies the file") {
+    Fixture fx({"epoll"});
+    auto r = run_uringdump({"--procfs", "show", "-j", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    auto doc = parse_json(r.out);
+    const auto *p = find_process(doc, fx.pid());
+    REQUIRE(p);
+    const auto &truth = fx.truth()["epolls"][0];
+    const rapidjson::Value *ep = nullptr;
+    for (auto &e : (*p)["epoll"].GetArray())
+        if (e["fd"].GetInt() == truth["fd"].GetInt()) ep = &e;
+    REQUIRE(ep);
+    REQUIRE((*ep)["items"].Size() == truth["items"].Size());
+    for (auto &t : truth["items"].GetArray()) {
+        const rapidjson::Value *it = nullptr;
+        for (auto &i : (*ep)["items"].GetArray())
+            if (i["tfd"].GetInt() == t["tfd"].GetInt() && i["data"].GetUint64() == t["data"].GetUint64()) it = &i;
+        INFO("tfd " << t["tfd"].GetInt());
+        REQUIRE(it);
+        CHECK((*it)["events"].GetUint() == (t["events"].GetUint() | 0x18));  // EPOLLERR | EPOLLHUP
+        std::string path = t["path"].GetString();
+        if (path.rfind("socket:", 0) == 0)
+            CHECK(int_list((*it)["fds"]) == int_list(t["fds"]));
+        else
+            CHECK((*it)["fds"].IsNull());  // pipe ends, eventfds and epolls share inodes
+    }
+}
+
+TEST_CASE("show --procfs: a busy ring whose fdinfo is empty is listed with its state unknown") {
+    Fixture fx({"locked"});
+    auto r = run_uringdump({"--procfs", "show", "-j", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    auto doc = parse_json(r.out);
+    const auto *p = find_process(doc, fx.pid());
+    REQUIRE(p);
+    REQUIRE((*p)["io_uring"].Size() == 1);
+    CHECK((*p)["io_uring"][0]["state_unknown"].GetBool());
+    CHECK((*p)["io_uring"][0]["files"].Empty());
+    CHECK(r.err.find("uring_lock is held") != std::string::npos);
+}

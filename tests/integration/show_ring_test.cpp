@@ -1,0 +1,119 @@
+// show on rings: state, fixed files (kept fd, closed fd, direct descriptor),
+// buffers (one page, 16 pages, unaligned, huge page) and their frames.
+#include <doctest/doctest.h>
+
+#include "integration/ring_checks.h"
+#include "support/env.h"
+#include "support/fixture.h"
+#include "support/json.h"
+#include "support/procfs_truth.h"
+
+using namespace ud::test;
+
+TEST_CASE("show -j: a ring's files, buffers and frames match the fixture, fdinfo and pagemap") {
+    if (!need_bpf()) return;
+    Fixture fx({"ring"});
+    auto r = run_uringdump({"show", "-j", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    auto doc = parse_json(r.out);
+    const auto *p = find_process(doc, fx.pid());
+    REQUIRE(p);
+    CHECK(std::string((*p)["comm"].GetString()) == "ud_fixture");
+    REQUIRE((*p)["io_uring"].Size() == 1);
+    CHECK((*p)["epoll"].Size() == 0);
+    const auto &ring = (*p)["io_uring"][0];
+    const auto &truth = fx.truth()["rings"][0];
+
+    CHECK(ring["fd"].GetInt() == truth["fd"].GetInt());
+    CHECK(ring["sq_entries"].GetUint() == truth["sq_entries"].GetUint());
+    CHECK(ring["cq_entries"].GetUint() == truth["cq_entries"].GetUint());
+    // Five NOPs submitted and reaped, plus the openat of the direct descriptor.
+    CHECK(ring["sq"]["head"].GetUint() == 6);
+    CHECK(ring["cq"]["tail"].GetUint() == 6);
+    CHECK(ring["cq"]["overflow"].GetUint() == 0);
+    CHECK(ring["sq_thread"].IsNull());
+    CHECK(ring["eventfd"].GetBool() == false);
+
+    check_ring_tables(fx.pid(), ring, truth);
+    check_frames_against_pagemap(fx.pid(), ring);
+    check_ring_against_fdinfo(fx.pid(), truth["fd"].GetInt(), ring);
+}
+
+TEST_CASE("show -j: a huge-page buffer is one folio with contiguous frames") {
+    if (!need_bpf()) return;
+    Fixture fx({"ring"});
+    auto doc = parse_json(run_uringdump({"show", "-j", fx.pid_str()}).out);
+    const auto *p = find_process(doc, fx.pid());
+    REQUIRE(p);
+    const auto &truth = fx.truth()["rings"][0]["buffers"][3];
+    const auto &buf = (*p)["io_uring"][0]["buffers"][3];
+    std::string kind = truth["kind"].GetString();
+    // Whether THP gave a huge page is up to the kernel; pagemap says.
+    auto first = pagemap_pfn(fx.pid(), truth["addr"].GetUint64());
+    auto last = pagemap_pfn(fx.pid(), truth["addr"].GetUint64() + truth["len"].GetUint64() - 4096);
+    REQUIRE(first);
+    REQUIRE(last);
+    if (*last - *first != 63) {
+        MESSAGE("the " << kind << " buffer is not backed by one huge page here; frames checked page by page only");
+        return;
+    }
+    // The kernel coalesces a buffer inside one folio into one bio_vec whose
+    // offset points into the folio; the tool reports the frame of the first
+    // byte, so the single segment starts at the frame pagemap gives.
+    CHECK(buf["folio_shift"].GetUint() == 21);
+    REQUIRE(buf["segments"].Size() == 1);
+    CHECK(buf["segments"][0]["pfn"].GetUint64() == *first);
+    CHECK(buf["segments"][0]["offset"].GetUint() == 0);
+    CHECK(buf["segments"][0]["len"].GetUint64() == truth["len"].GetUint64());
+}
+
+TEST_CASE("show: the table merges contiguous frames into runs") {
+    if (!need_bpf()) return;
+    Fixture fx({"ring"});
+    auto r = run_uringdump({"show", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    const auto &truth = fx.truth()["rings"][0]["buffers"][3];
+    auto first = pagemap_pfn(fx.pid(), truth["addr"].GetUint64());
+    auto last = pagemap_pfn(fx.pid(), truth["addr"].GetUint64() + truth["len"].GetUint64() - 4096);
+    REQUIRE(first);
+    REQUIRE(last);
+    if (*last - *first == 63) {
+        char run[64];
+        std::snprintf(run, sizeof(run), "pfn %#llx-%#llx (64)", static_cast<unsigned long long>(*first),
+                      static_cast<unsigned long long>(*last));
+        CHECK(r.out.find(run) != std::string::npos);
+    }
+    // the one-page buffer: a run of one
+    auto one = pagemap_pfn(fx.pid(), fx.truth()["rings"][0]["buffers"][0]["addr"].GetUint64());
+    REQUIRE(one);
+    char single[64];
+    std::snprintf(single, sizeof(single), "pfn %#llx (1)", static_cast<unsigned long long>(*one));
+    CHECK(r.out.find(single) != std::string::npos);
+    for (auto &line : lines(r.out)) CHECK(line.size() <= 100);
+}
+
+TEST_CASE("show -j: a ring whose fd was registered and closed is found with fd null") {
+    if (!need_bpf()) return;
+    Fixture fx({"regring"});
+    const auto &truth = fx.truth()["rings"][0];
+    // The fixture's fd table no longer has the ring.
+    for (int fd : open_fds(fx.pid())) CHECK(fd_link(fx.pid(), fd) != "anon_inode:[io_uring]");
+    auto r = run_uringdump({"show", "-j", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    auto doc = parse_json(r.out);
+    const auto *p = find_process(doc, fx.pid());
+    REQUIRE(p);
+    REQUIRE((*p)["io_uring"].Size() == 1);
+    const auto &ring = (*p)["io_uring"][0];
+    CHECK(ring["fd"].IsNull());
+    CHECK(ring["fds"].Empty());
+    REQUIRE(has(ring, "registered"));
+    bool registered_slot0 = false;
+    for (auto &u : ring["registered"].GetArray())
+        if (u["tid"].GetInt() == truth["tid"].GetInt() && u["index"].IsInt() && u["index"].GetInt() == 0)
+            registered_slot0 = true;
+    CHECK(registered_slot0);
+    check_ring_tables(fx.pid(), ring, truth);
+    check_frames_against_pagemap(fx.pid(), ring);
+}

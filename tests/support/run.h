@@ -1,0 +1,23 @@
+// Runs a program to completion and captures what it printed.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ud::test {
+
+struct Result {
+    int code = -1;    // exit code, or 128+signal
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+// env: extra variables (NAME -> value; empty value unsets NAME).
+Result run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env = {});
+Result run_uringdump(const std::vector<std::string> &args, const std::map<std::string, std::string> &env = {});
+
+// Lines of a text, without their newlines; no trailing empty line.
+std::vector<std::string> lines(const std::string &text);
+
+}  // namespace ud::test
