@@ -34,11 +34,19 @@ __u64 ud_epoll_fops;
 __u64 ud_gen;
 /* 1: only continue the table walks listed in ud_resume. */
 __u32 ud_resume_mode;
-/* Bytes one object may emit; user space sets it to the seq buffer size. */
-__u32 ud_obj_limit = 32768;
+/* In a resume pass, the highest fd with a walk to continue: the task_file
+ * program fails the objects after it, which ends the read with EAGAIN
+ * instead of visiting the rest of a possibly huge fd table. */
+__u32 ud_resume_last_fd;
+/* Bytes one object may emit; user space sets it to the seq buffer size
+ * (0 until then: the 8 pages of 4 KiB that bpf_seq_read uses on x86). */
+__u32 ud_obj_limit;
 /* Counts program runs, so that a rerun of an object can tell itself apart
  * from an earlier run whose output the kernel discarded. */
 __u64 ud_run;
+/* Written by the programs: sizeof(struct page), the stride of the vmemmap
+ * array, so user space need not parse the kernel BTF a second time. */
+__u64 ud_page_size;
 
 /* Room kept for the CONT and WARN records a walk writes when it stops. */
 #define UD_RESERVE 256
@@ -50,7 +58,6 @@ __u64 ud_run;
 #define UD_MAX_BUFS         (1U << 14) /* IORING_MAX_REG_BUFFERS */
 #define UD_MAX_BVECS        (1U << 18) /* 1 GiB in 4 KiB pages */
 #define UD_MAX_STEPS        (1U << 23) /* BPF_MAX_LOOPS */
-#define UD_RB_MAX_HEIGHT    64         /* red-black tree of 2^32 nodes */
 #define UD_XA_MAX_DEPTH     12         /* 64-bit index in 6-bit levels */
 #define UD_PATH_DEPTH       64
 
@@ -117,9 +124,11 @@ static __always_inline bool ud_begin(struct ud_out *o, struct seq_file *seq, __u
 	}
 	o->seq = seq;
 	o->st = st;
+	/* Published for user space, which turns page addresses into frames. */
+	ud_page_size = bpf_core_type_size(struct page);
 	st->obj.pid = pid;
 	st->obj.used = 0;
-	st->obj.limit = ud_obj_limit;
+	st->obj.limit = ud_obj_limit ? ud_obj_limit : 32768;
 	st->obj.full = 0;
 	st->obj.token = token;
 	st->obj.run = __sync_fetch_and_add(&ud_run, 1);

@@ -14,86 +14,84 @@
 #include "ud_common.bpf.h"
 #include "ud_file.bpf.h"
 
-static __always_inline struct rb_node *ud_rb_parent(struct rb_node *n)
-{
-	return (struct rb_node *)(BPF_CORE_READ(n, __rb_parent_color) & ~3UL);
-}
-
 static __always_inline struct epitem *ud_epi(struct rb_node *n)
 {
 	return (struct epitem *)((char *)n - bpf_core_field_offset(struct epitem, rbn));
 }
 
-/* ep_cmp_ffd(): negative when item (file, fd) sorts before the cursor. */
-static __always_inline int ud_epi_cmp(struct rb_node *n, __u64 file, __s64 fd)
-{
-	struct epitem *epi = ud_epi(n);
-	__u64 f = (__u64)BPF_CORE_READ(epi, ffd.file);
-	__s64 d = BPF_CORE_READ(epi, ffd.fd);
-
-	if (f != file)
-		return f < file ? -1 : 1;
-	return d < fd ? -1 : (d > fd ? 1 : 0);
-}
-
-struct ud_lb_walk {
-	struct rb_node *n;
-	struct rb_node *best;
-	__u64 file;
-	__s64 fd;
-};
-
-static long ud_lb_step(__u32 i, void *data)
-{
-	struct ud_lb_walk *w = data;
-	struct rb_node *n = w->n;
-
-	if (!n)
-		return 1;
-	if (ud_epi_cmp(n, w->file, w->fd) >= 0) {
-		w->best = n;
-		w->n = BPF_CORE_READ(n, rb_left);
-	} else {
-		w->n = BPF_CORE_READ(n, rb_right);
-	}
-	return 0;
-}
-
-/* First node whose key is not below (file, fd). */
-static __always_inline struct rb_node *ud_rb_lower_bound(struct eventpoll *ep, __u64 file, __s64 fd)
-{
-	struct ud_lb_walk w = { .file = file, .fd = fd };
-
-	w.n = BPF_CORE_READ(ep, rbr.rb_root.rb_node);
-	bpf_loop(UD_RB_MAX_HEIGHT, ud_lb_step, &w, 0);
-	return w.best;
-}
-
 /*
- * In-order traversal, one tree move per loop step so that no step holds an
- * inner loop: after emitting a node, go to its right child and then down
- * the left spine; without a right child, climb while coming from the right.
+ * In-order traversal with an explicit stack of the nodes still to emit
+ * (those whose left subtree is being walked), so that every node is read
+ * exactly once, in one probe read of the head of its epitem (rb links, key
+ * and event lie within its first ~120 bytes), when it is pushed:
+ *
+ *   descend: read `descend`, push it, continue with its left child;
+ *   else:    pop the top, emit it, descend into its right child.
+ *
+ * A resumed walk first seeks: from the root, nodes whose key is not below the
+ * cursor are pushed and the walk goes left; smaller ones are passed to the
+ * right. The stack then holds exactly the items from the cursor on.
  */
-enum { UD_RB_EMIT = 0, UD_RB_DOWN = 1, UD_RB_UP = 2 };
 
-static __always_inline long ud_rb_move(struct ud_epoll_walk *w)
+/* Bytes of an epitem from its start to the end of its event. */
+static __always_inline __u32 ud_epi_head_size(void)
 {
-	struct rb_node *n = w->node, *next;
+	return bpf_core_field_offset(struct epitem, event) + bpf_core_field_size(struct epitem, event);
+}
 
-	if (w->phase == UD_RB_DOWN) {
-		next = BPF_CORE_READ(n, rb_left);
-		if (next)
-			w->node = next;
-		else
-			w->phase = UD_RB_EMIT;
-		return 0;
+/* Reads node n and pushes what emitting it will need; false if the stack is
+ * full (deeper than any red-black tree of 2^32 items) or the read failed. */
+static __always_inline bool ud_epi_push(struct ud_epoll_walk *w, struct rb_node *n)
+{
+	__u32 size = ud_epi_head_size(), d = w->depth;
+	struct ud_epi_entry *e;
+	struct epitem *epi = (struct epitem *)w->head;
+
+	if (d >= UD_RB_STACK || size > sizeof(w->head))
+		return false;
+	if (bpf_probe_read_kernel(w->head, size, ud_epi(n)))
+		return false;
+	barrier_var(d);
+	e = &w->stack[d & (UD_RB_STACK - 1)];
+	e->right = (__u64)epi->rbn.rb_right;
+	e->file = (__u64)epi->ffd.file;
+	e->fd = epi->ffd.fd;
+	e->events = epi->event.events;
+	e->data = epi->event.data;
+	w->left = (__u64)epi->rbn.rb_left;
+	w->depth = d + 1;
+	return true;
+}
+
+/* ep_cmp_ffd() of the node just pushed against the cursor: below it? */
+static __always_inline bool ud_top_below_cursor(struct ud_epoll_walk *w)
+{
+	__u32 d = w->depth - 1;
+	struct ud_epi_entry *e;
+
+	barrier_var(d);
+	e = &w->stack[d & (UD_RB_STACK - 1)];
+	if (e->file != w->seek_file)
+		return e->file < w->seek_file;
+	return e->fd < w->seek_fd;
+}
+
+static __always_inline long ud_epoll_seek_step(struct ud_epoll_walk *w)
+{
+	struct rb_node *n = (struct rb_node *)w->descend;
+
+	if (!ud_epi_push(w, n))
+		return 1;
+	if (ud_top_below_cursor(w)) {
+		/* Before the cursor: not wanted, go right. */
+		w->depth--;
+		w->descend = w->stack[w->depth & (UD_RB_STACK - 1)].right;
+	} else {
+		w->descend = w->left;
 	}
-	/* UD_RB_UP */
-	next = ud_rb_parent(n);
-	w->node = next;
-	if (next && BPF_CORE_READ(next, rb_right) != n)
-		w->phase = UD_RB_EMIT; /* came up from the left: the parent is next */
-	return next ? 0 : 1;
+	if (!w->descend)
+		w->seeking = 0;
+	return 0;
 }
 
 static long ud_epoll_step(__u32 i, void *data)
@@ -101,61 +99,68 @@ static long ud_epoll_step(__u32 i, void *data)
 	struct ud_out *o = data;
 	struct ud_epoll_walk *w = &o->st->ew;
 	struct ud_epoll_item it = {};
-	struct rb_node *node = w->node, *right;
-	struct epitem *epi;
-	struct file *f;
+	struct ud_epi_entry *e;
+	__u32 d;
 
-	if (!node)
-		return 1;
-	if (w->phase != UD_RB_EMIT)
-		return ud_rb_move(w);
-	epi = ud_epi(node);
-	f = BPF_CORE_READ(epi, ffd.file);
-	w->next_file = (__u64)f;
-	w->next_fd = BPF_CORE_READ(epi, ffd.fd);
-	if ((__u64)f != w->last_file) {
-		if (!ud_fits(o, sizeof(it) + sizeof(struct ud_file)) || !ud_emit_file(o, f))
+	if (w->descend) {
+		if (w->seeking)
+			return ud_epoll_seek_step(w);
+		if (!ud_epi_push(w, (struct rb_node *)w->descend))
 			return 1;
-		w->last_file = (__u64)f;
+		w->descend = w->left;
+		return 0;
+	}
+	if (!w->depth)
+		return 1;
+	d = w->depth - 1;
+	barrier_var(d);
+	e = &w->stack[d & (UD_RB_STACK - 1)];
+	if (e->file != w->last_file) {
+		if (!ud_fits(o, sizeof(it) + sizeof(struct ud_file)) || !ud_emit_file(o, (struct file *)e->file))
+			return 1;
+		w->last_file = e->file;
+		w->last_ino = o->st->big.file.ino;
 	}
 	if (!ud_fits(o, sizeof(it)))
 		return 1;
 	ud_hdr(o, &it.hdr, UD_REC_EPOLL_ITEM, sizeof(it));
-	it.tfd = w->next_fd;
-	it.events = BPF_CORE_READ(epi, event.events);
-	it.data = BPF_CORE_READ(epi, event.data);
-	it.file = (__u64)f;
-	it.ino = BPF_CORE_READ(f, f_inode, i_ino);
+	it.tfd = e->fd;
+	it.events = e->events;
+	it.data = e->data;
+	it.file = e->file;
+	it.ino = w->last_ino;
 	ud_put(o, &it, sizeof(it));
-	right = BPF_CORE_READ(node, rb_right);
-	if (right) {
-		w->node = right;
-		w->phase = UD_RB_DOWN;
-	} else {
-		w->phase = UD_RB_UP;
-	}
+	w->depth = d;
+	w->descend = e->right;
 	return 0;
 }
 
+/* Walks the items of ep from the first one, or from the first whose key is
+ * not below (file, fd). */
 static __noinline void ud_walk_epoll(struct ud_out *o, struct eventpoll *ep, bool from_start, __u64 file, __s64 fd)
 {
 	struct ud_epoll_walk *w = &o->st->ew;
+	struct ud_epi_entry *top;
 
 	w->last_file = 0;
-	w->phase = UD_RB_EMIT;
-	if (from_start)
-		w->node = BPF_CORE_READ(ep, rbr.rb_leftmost);
-	else
-		w->node = ud_rb_lower_bound(ep, file, fd);
+	w->depth = 0;
+	w->seeking = !from_start;
+	w->seek_file = file;
+	w->seek_fd = fd;
+	w->descend = (__u64)BPF_CORE_READ(ep, rbr.rb_root.rb_node);
+	if (!w->descend)
+		return;
 	bpf_loop(UD_MAX_STEPS, ud_epoll_step, o, 0);
-	if (w->node) {
-		/* The budget only stops a walk in front of an item, whose key
-		 * the next pass looks up; anything else is a walk that did not
-		 * end within UD_MAX_STEPS, a tree changing under us. */
-		if (o->st->obj.full && w->phase == UD_RB_EMIT)
-			ud_cont(o, UD_TABLE_EPOLL, (__u64)ep, w->next_file, w->next_fd);
-		else
-			ud_warn(o, UD_TABLE_EPOLL, UD_WARN_BOUND, (__u64)ep, 0);
+	if (!w->descend && !w->depth)
+		return;
+	/* The budget only stops a walk in front of an item, whose key the next
+	 * pass seeks; anything else (a push that failed, UD_MAX_STEPS spent) is
+	 * a tree that changed under us or is deeper than any real one. */
+	if (o->st->obj.full && !w->descend && w->depth) {
+		top = &w->stack[(w->depth - 1) & (UD_RB_STACK - 1)];
+		ud_cont(o, UD_TABLE_EPOLL, (__u64)ep, top->file, top->fd);
+	} else {
+		ud_warn(o, UD_TABLE_EPOLL, UD_WARN_BOUND, (__u64)ep, w->depth);
 	}
 }
 

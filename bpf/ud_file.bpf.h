@@ -83,18 +83,6 @@ static long ud_path_step(__u32 i, void *data)
 	return w->done ? 1 : 0;
 }
 
-/* Inode number, device, mode and filesystem magic of a file. */
-static __always_inline void ud_file_inode(struct file *f, __u64 *ino, __u32 *dev, __u32 *mode, __u64 *magic)
-{
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
-
-	*ino = BPF_CORE_READ(inode, i_ino);
-	*mode = BPF_CORE_READ(inode, i_mode);
-	*dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	if (magic)
-		*magic = BPF_CORE_READ(inode, i_sb, s_magic);
-}
-
 /* Emits the FILE record of f. False if it does not fit in the budget. */
 static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 {
@@ -102,6 +90,7 @@ static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 	struct ud_file *r = &st->big.file;
 	const struct dentry_operations *ops;
 	struct task_struct *cur;
+	struct inode *inode;
 	struct dentry *d;
 
 	if (!ud_fits(o, sizeof(struct ud_file)))
@@ -109,7 +98,11 @@ static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 	__builtin_memset(r, 0, sizeof(*r));
 	ud_hdr(o, &r->hdr, UD_REC_FILE, sizeof(*r));
 	r->file = (__u64)f;
-	ud_file_inode(f, &r->ino, &r->dev, &r->mode, &r->magic);
+	inode = BPF_CORE_READ(f, f_inode);
+	r->ino = BPF_CORE_READ(inode, i_ino);
+	r->mode = BPF_CORE_READ(inode, i_mode);
+	r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	r->magic = BPF_CORE_READ(inode, i_sb, s_magic);
 
 	d = BPF_CORE_READ(f, f_path.dentry);
 	cur = (struct task_struct *)bpf_get_current_task();

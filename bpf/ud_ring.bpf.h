@@ -162,13 +162,18 @@ static long ud_files_step(__u32 i, void *data)
 		if (!ud_fits(o, sizeof(rf) + sizeof(struct ud_file)) || !ud_emit_file(o, f))
 			return 1;
 		w->last_file = (__u64)f;
+		w->last_ino = o->st->big.file.ino;
+		w->last_dev = o->st->big.file.dev;
+		w->last_mode = o->st->big.file.mode;
 	}
 	if (!ud_fits(o, sizeof(rf)))
 		return 1;
 	ud_hdr(o, &rf.hdr, UD_REC_RING_FILE, sizeof(rf));
 	rf.slot = slot;
 	rf.file = (__u64)f;
-	ud_file_inode(f, &rf.ino, &rf.dev, &rf.mode, 0);
+	rf.ino = w->last_ino;
+	rf.dev = w->last_dev;
+	rf.mode = w->last_mode;
 	ud_put(o, &rf, sizeof(rf));
 	w->slot = slot + 1;
 	return 0;

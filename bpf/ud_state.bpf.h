@@ -40,6 +40,9 @@ struct ud_files_walk {
 	unsigned long *bitmap;
 	void *slots;      /* io_fixed_file[] (flat) or io_rsrc_node *[] (rsrc) */
 	__u64 last_file;  /* last FILE record emitted by this walk */
+	__u64 last_ino;   /* and its inode, device and mode, read once */
+	__u32 last_dev;
+	__u32 last_mode;
 	__u64 word;       /* bitmap word holding `slot` */
 	__u32 nr;
 	__u32 slot;       /* next slot to look at */
@@ -56,12 +59,29 @@ struct ud_bufs_walk {
 	__u32 done;
 };
 
+#define UD_RB_STACK 64 /* red-black tree of 2^32 nodes is at most 64 deep */
+
+/* An item pushed on the traversal stack: what emitting it needs. */
+struct ud_epi_entry {
+	__u64 right; /* rb_right of the node */
+	__u64 file;
+	__s64 fd;
+	__u64 data;
+	__u32 events;
+	__u32 pad;
+};
+
 struct ud_epoll_walk {
-	struct rb_node *node;    /* where the traversal stands, 0 at the end */
-	__u64 last_file;         /* last FILE record emitted by this walk */
-	__u64 next_file;         /* key of the item the walk looked at last, */
-	__s64 next_fd;           /* for the CONT record */
-	__u32 phase;             /* UD_RB_* */
+	struct ud_epi_entry stack[UD_RB_STACK];
+	__u8 head[128];      /* one epitem head as read (116 bytes on 6.18) */
+	__u64 descend;       /* node to push next, 0 when popping */
+	__u64 left;          /* rb_left of the node pushed last */
+	__u64 last_file;     /* last FILE record emitted by this walk */
+	__u64 last_ino;      /* and its inode */
+	__u64 seek_file;     /* the cursor of a resumed walk */
+	__s64 seek_fd;
+	__u32 depth;
+	__u32 seeking;
 };
 
 struct ud_path_walk {

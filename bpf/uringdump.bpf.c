@@ -33,6 +33,8 @@ int ud_task_file(struct bpf_iter__task_file *ctx)
 
 	if (!task || !file)
 		return 0;
+	if (ud_resume_mode && ctx->fd > ud_resume_last_fd)
+		return 1;
 	if (!ud_begin(&o, seq, task->tgid, ud_token_fd(task->tgid, ctx->fd)))
 		return 0;
 	fops = (__u64)BPF_CORE_READ(file, f_op);
