@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,14 +13,15 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <utility>
 #include <set>
 
+#include "collect/bpf_programs.h"
 #include "collect/calibration.h"
 #include "collect/libbpf_log.h"
 #include "collect/record_stream.h"
 #include "model/builder.h"
 #include "model/join.h"
-#include "uringdump.skel.h"
 
 namespace ud::collect {
 namespace {
@@ -30,26 +32,46 @@ constexpr unsigned kMaxResumeRounds = 1u << 20;
 
 bool is_thread_token(std::uint64_t token) { return (token & 0xffffffffULL) == 0xffffffffULL; }
 
-struct LinkDeleter {
-    void operator()(bpf_link *l) const { bpf_link__destroy(l); }
-};
-using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
+// An iterator link fd, closed with its owner.
+class Link {
+public:
+    explicit Link(int fd = -1) : fd_(fd) {}
+    Link(Link &&o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Link &operator=(Link &&o) noexcept {
+        std::swap(fd_, o.fd_);
+        return *this;
+    }
+    ~Link() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int fd() const { return fd_; }
 
-LinkPtr attach(bpf_program *prog, int pid) {
+private:
+    int fd_;
+};
+
+// Attaches an iterator program, to one process (task iterator `pid`
+// parameter, kernel 6.1+) or to all; -errno on failure.
+int attach(int prog_fd, int pid) {
     union bpf_iter_link_info info;
     std::memset(&info, 0, sizeof(info));
-    LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+    LIBBPF_OPTS(bpf_link_create_opts, opts);
     if (pid) {
         info.task.pid = static_cast<__u32>(pid);
-        opts.link_info = &info;
-        opts.link_info_len = sizeof(info);
+        opts.iter_info = &info;
+        opts.iter_info_len = sizeof(info);
     }
-    bpf_link *l = bpf_program__attach_iter(prog, &opts);
-    if (!l) return nullptr;
-    return LinkPtr(l);
+    int fd = bpf_link_create(prog_fd, 0, BPF_TRACE_ITER, &opts);
+    return fd < 0 ? -errno : fd;
 }
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+std::uint64_t monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<std::uint64_t>(ts.tv_nsec);
+}
 
 }  // namespace
 
@@ -70,45 +92,55 @@ std::string bpf_precheck() {
 
 // The links of one collection: per PID and program, created on first use.
 struct BpfReader::Pass {
-    uringdump_bpf *skel;
+    BpfPrograms &progs;
     CollectStats &stats;
-    std::map<std::pair<int, bool>, LinkPtr> links;  // (pid, task program) -> link
+    std::map<std::pair<int, bool>, Link> links;  // (pid, task program) -> link
 
-    bpf_link *link(int pid, bool task_prog) {
-        auto &slot = links[{pid, task_prog}];
-        if (!slot) {
-            slot = attach(task_prog ? skel->progs.ud_task : skel->progs.ud_task_file, pid);
-            if (!slot) {
-                int err = errno;
-                links.erase({pid, task_prog});
-                if (err == ESRCH || err == ENOENT) return nullptr;  // process gone
+    // The link's fd, or -1 when the process is gone.
+    int link(int pid, bool task_prog) {
+        auto it = links.find({pid, task_prog});
+        if (it == links.end()) {
+            int fd = attach(task_prog ? progs.task_prog() : progs.task_file_prog(), pid);
+            if (fd < 0) {
+                int err = -fd;
+                if (err == ESRCH || err == ENOENT) return -1;  // process gone
                 throw std::runtime_error(fmt::format("cannot attach the {} iterator{}: {}",
                                                      task_prog ? "task" : "task_file",
                                                      pid ? fmt::format(" to pid {}", pid) : "",
                                                      errno_text(err)));
             }
             stats.links++;
+            it = links.emplace(std::make_pair(pid, task_prog), Link(fd)).first;
         }
-        return slot.get();
+        return it->second.fd();
     }
 
-    void read(int pid, bool task_prog, RecordStream &rs) {
-        bpf_link *l = link(pid, task_prog);
-        if (!l) return;
-        int fd = bpf_iter_create(bpf_link__fd(l));
+    // resume_stop: the programs may end this pass with EAGAIN (see
+    // ud_resume_last_fd in bpf/ud_common.bpf.h).
+    void read(int pid, bool task_prog, RecordStream &rs, bool resume_stop = false) {
+        int link_fd = link(pid, task_prog);
+        if (link_fd < 0) return;
+        int fd = bpf_iter_create(link_fd);
         if (fd < 0)
             throw std::runtime_error(fmt::format("cannot create an iterator: {}", errno_text(errno)));
         static thread_local std::vector<char> buf(kReadSize);
         stats.passes++;
         for (;;) {
+            std::uint64_t t0 = monotonic_ns();
             ssize_t n = ::read(fd, buf.data(), buf.size());
+            std::uint64_t t1 = monotonic_ns();
+            stats.read_ns += t1 - t0;
             if (n > 0) {
                 stats.bytes += static_cast<std::uint64_t>(n);
                 rs.feed(buf.data(), static_cast<std::size_t>(n));
+                stats.build_ns += monotonic_ns() - t1;
                 continue;
             }
             if (n == 0) break;
             if (errno == EINTR) continue;
+            // In a resume pass the program ends the pass early, after the
+            // last fd it was asked to continue, by failing the next object.
+            if (errno == EAGAIN && resume_stop) break;
             int err = errno;
             ::close(fd);
             throw std::runtime_error(fmt::format("reading the iterator failed: {}", errno_text(err)));
@@ -119,41 +151,33 @@ struct BpfReader::Pass {
 };
 
 BpfReader::BpfReader() {
+    std::uint64_t t0 = monotonic_ns();
     if (auto why = bpf_precheck(); !why.empty()) throw BpfUnavailable(why);
-    LibbpfLog::install();
-    std::string btf_path = vmlinux_btf_path();
-    LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = btf_path.c_str());
-    skel_ = uringdump_bpf__open_opts(&open_opts);
-    if (!skel_) throw BpfUnavailable(fmt::format("cannot open the BPF object: {}", errno_text(errno)));
+    // libbpf's full loader when its messages are wanted or CO-RE must use
+    // another BTF; the light skeleton otherwise (see bpf_programs.h).
+    bool custom_btf = std::getenv("UD_VMLINUX_BTF") != nullptr;
+    progs_ = BpfPrograms::load(LibbpfLog::debug() || custom_btf, vmlinux_btf_path());
+    settings_ = progs_->settings();
     facts_.obj_limit = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE)) << 3;  // bpf_seq_read's buffer
-    skel_->data->ud_obj_limit = facts_.obj_limit;
-    if (int err = uringdump_bpf__load(skel_)) {
-        int e = -err;
-        std::string detail = LibbpfLog::last_error();
-        uringdump_bpf__destroy(skel_);
-        skel_ = nullptr;
-        if (e == EPERM || e == EACCES)
-            throw BpfUnavailable(fmt::format("not permitted to load BPF programs ({}); needs CAP_BPF and CAP_PERFMON",
-                                             errno_text(e)));
-        throw BpfUnavailable(fmt::format("the kernel rejected the BPF programs: {}{}", errno_text(e),
-                                         detail.empty() ? "" : " (" + detail + ")"));
-    }
+    *settings_.obj_limit = facts_.obj_limit;
+    std::uint64_t t1 = monotonic_ns();
     calibrate();
+    facts_.load_ns = t1 - t0;
+    facts_.calibrate_ns = monotonic_ns() - t1;
 }
 
-BpfReader::~BpfReader() {
-    if (skel_) uringdump_bpf__destroy(skel_);
-}
+BpfReader::~BpfReader() = default;
 
 void BpfReader::calibrate() {
     Calibration cal = calibrate_kernel(
         [this](int pid, std::uint64_t ring_fops, std::uint64_t epoll_fops) {
-            skel_->bss->ud_ring_fops = ring_fops;
-            skel_->bss->ud_epoll_fops = epoll_fops;
-            model::Snapshot snap;
-            model::SnapshotBuilder builder(snap);
-            run_passes({pid}, builder, snap);
-            return snap;  // unfinished: segments keep their struct page addresses
+            *settings_.ring_fops = ring_fops;
+            *settings_.epoll_fops = epoll_fops;
+            SelfPassResult r;
+            model::SnapshotBuilder builder(r.snap);
+            run_passes({pid}, builder, r.snap);
+            r.struct_page_size = *settings_.page_size;
+            return r;
         });
     facts_.ring_fops = cal.ring_fops;
     facts_.epoll_fops = cal.epoll_fops;
@@ -161,13 +185,13 @@ void BpfReader::calibrate() {
     facts_.vmemmap_base = cal.vmemmap_base;
     facts_.struct_page_size = cal.struct_page_size;
     facts_.pfn = cal.pfn;
-    skel_->bss->ud_ring_fops = cal.ring_fops;
-    skel_->bss->ud_epoll_fops = cal.epoll_fops;
+    *settings_.ring_fops = cal.ring_fops;
+    *settings_.epoll_fops = cal.epoll_fops;
 }
 
 void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap) {
-    skel_->bss->ud_gen = ++gen_;
-    skel_->bss->ud_resume_mode = 0;
+    *settings_.gen = ++gen_;
+    *settings_.resume_mode = 0;
     std::vector<ud_cont> pending;
     RecordStream rs([&](const ud_hdr &h) {
         if (h.type == UD_REC_CONT)
@@ -175,7 +199,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
         else
             builder.add(h);
     });
-    Pass pass{skel_, stats_, {}};
+    Pass pass{*progs_, stats_, {}};
 
     // First passes: the fds (and with them rings, epolls and the first
     // chunk of every table), then the threads' io_uring contexts, whose
@@ -200,11 +224,11 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             snap.partial.push_back("resume passes did not converge; tables are incomplete");
             break;
         }
-        for (auto &k : in_map) bpf_map__delete_elem(skel_->maps.ud_resume, &k, sizeof(k), 0);
+        for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
         in_map.clear();
         std::vector<ud_cont> batch, later;
         for (auto &c : pending) (batch.size() < kResumeBatch ? batch : later).push_back(c);
-        std::set<std::pair<int, bool>> targets;
+        std::map<std::pair<int, bool>, std::uint32_t> targets;  // (pid, task program) -> last fd
         for (auto &c : batch) {
             ud_resume_key k{};
             k.owner = c.owner;
@@ -219,17 +243,23 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             v.cursor = c.cursor;
             v.cursor2 = c.cursor2;
             v.token = c.token;
-            if (bpf_map__update_elem(skel_->maps.ud_resume, &k, sizeof(k), &v, sizeof(v), BPF_ANY))
+            if (bpf_map_update_elem(progs_->resume_map(), &k, &v, BPF_ANY))
                 throw std::runtime_error(fmt::format("cannot store a resume cursor: {}", errno_text(errno)));
             in_map.push_back(k);
-            targets.insert({static_cast<int>(c.hdr.pid), is_thread_token(c.token)});
+            auto &last = targets[{static_cast<int>(c.hdr.pid), is_thread_token(c.token)}];
+            last = std::max(last, static_cast<std::uint32_t>(c.token & 0xffffffffU));
         }
         pending = std::move(later);
-        skel_->bss->ud_resume_mode = 1;
-        for (auto [pid, task_prog] : targets) pass.read(pid, task_prog, rs);
-        skel_->bss->ud_resume_mode = 0;
+        *settings_.resume_mode = 1;
+        for (auto [target, last_fd] : targets) {
+            auto [pid, task_prog] = target;
+            // Threads come in no guaranteed order: only fds end a pass early.
+            *settings_.resume_last_fd = task_prog ? ~0U : last_fd;
+            pass.read(pid, task_prog, rs, !task_prog);
+        }
+        *settings_.resume_mode = 0;
     }
-    for (auto &k : in_map) bpf_map__delete_elem(skel_->maps.ud_resume, &k, sizeof(k), 0);
+    for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
 }
 
 model::Snapshot BpfReader::collect(const std::vector<int> &pids) {

@@ -13,7 +13,7 @@
 
 #include "model/snapshot.h"
 
-struct uringdump_bpf;
+#include "collect/bpf_programs.h"
 
 namespace ud::model {
 class SnapshotBuilder;
@@ -37,12 +37,16 @@ struct KernelFacts {
     std::uint64_t struct_page_size = 0;
     model::PfnStatus pfn;               // calibration verdict
     std::uint32_t obj_limit = 0;        // per-object output budget in bytes
+    std::uint64_t load_ns = 0;          // open + load (BTF, CO-RE, verifier)
+    std::uint64_t calibrate_ns = 0;
 };
 
 struct CollectStats {
     unsigned passes = 0;      // iterator reads, first passes and resumes
     unsigned links = 0;       // iterator links created
     std::uint64_t bytes = 0;  // record bytes read
+    std::uint64_t read_ns = 0;   // in the iterator passes
+    std::uint64_t build_ns = 0;  // turning records into the snapshot
 };
 
 class BpfReader {
@@ -60,6 +64,7 @@ public:
     model::Snapshot collect(const std::vector<int> &pids);
 
     const KernelFacts &facts() const { return facts_; }
+    const char *loader() const { return progs_->loader(); }
     const CollectStats &last_stats() const { return stats_; }
 
 private:
@@ -67,7 +72,8 @@ private:
     void calibrate();
     void run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap);
 
-    uringdump_bpf *skel_ = nullptr;
+    std::unique_ptr<BpfPrograms> progs_;
+    BpfSettings settings_;
     KernelFacts facts_;
     CollectStats stats_;
     std::uint64_t gen_ = 0;

@@ -1,6 +1,5 @@
 #include "collect/calibration.h"
 
-#include <bpf/btf.h>
 #include <fmt/format.h>
 #include <liburing.h>
 #include <sys/epoll.h>
@@ -11,7 +10,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "collect/bpf_reader.h"
 #include "collect/pagemap.h"
 
 namespace ud::collect {
@@ -57,16 +55,6 @@ struct OwnFixture {
 
 }  // namespace
 
-std::uint64_t struct_page_size() {
-    btf *vmlinux = btf__parse(vmlinux_btf_path().c_str(), nullptr);
-    if (!vmlinux) return 0;
-    std::uint64_t size = 0;
-    int id = btf__find_by_name_kind(vmlinux, "page", BTF_KIND_STRUCT);
-    if (id > 0) size = btf__type_by_id(vmlinux, id)->size;
-    btf__free(vmlinux);
-    return size;
-}
-
 Calibration calibrate_kernel(const SelfPass &pass) {
     Calibration cal;
     OwnFixture own;
@@ -74,7 +62,7 @@ Calibration calibrate_kernel(const SelfPass &pass) {
     const int self = static_cast<int>(::getpid());
 
     // Pass 1: every fd of this process with its f_op.
-    model::Snapshot first = pass(self, 0, 0);
+    model::Snapshot first = pass(self, 0, 0).snap;
     for (auto &p : first.processes) {
         if (p.pid != self) continue;
         for (auto &tf : p.task_fds) {
@@ -89,7 +77,8 @@ Calibration calibrate_kernel(const SelfPass &pass) {
     }
 
     // Pass 2: with the fops known, our ring and its two buffers.
-    model::Snapshot second = pass(self, cal.ring_fops, cal.epoll_fops);
+    SelfPassResult second_pass = pass(self, cal.ring_fops, cal.epoll_fops);
+    const model::Snapshot &second = second_pass.snap;
     const model::Ring *ring = nullptr;
     for (auto &p : second.processes)
         if (p.pid == self)
@@ -104,7 +93,7 @@ Calibration calibrate_kernel(const SelfPass &pass) {
         cal.pfn = {false, fmt::format("cannot register calibration buffers ({})", std::strerror(own.bufs_err))};
         return cal;
     }
-    cal.struct_page_size = struct_page_size();
+    cal.struct_page_size = second_pass.struct_page_size;
     if (!cal.struct_page_size) {
         cal.pfn = {false, "sizeof(struct page) not found in the kernel BTF"};
         return cal;

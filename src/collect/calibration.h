@@ -24,14 +24,16 @@ struct Calibration {
     model::PfnStatus pfn;
 };
 
-// Runs the iterators over one process with the given fops settings and
-// returns the unfinished snapshot (segments still hold page addresses).
-using SelfPass = std::function<model::Snapshot(int pid, std::uint64_t ring_fops, std::uint64_t epoll_fops)>;
+// What one pass of the iterators over one process gives calibration.
+struct SelfPassResult {
+    model::Snapshot snap;              // unfinished: segments still hold page addresses
+    std::uint64_t struct_page_size = 0;  // as the programs' CO-RE relocation found it
+};
+
+// Runs the iterators over one process with the given fops settings.
+using SelfPass = std::function<SelfPassResult(int pid, std::uint64_t ring_fops, std::uint64_t epoll_fops)>;
 
 // Throws std::runtime_error only if no epoll or io_uring fd can be made.
 Calibration calibrate_kernel(const SelfPass &pass);
-
-// sizeof(struct page) on the running kernel, from its BTF; 0 if unknown.
-std::uint64_t struct_page_size();
 
 }  // namespace ud::collect

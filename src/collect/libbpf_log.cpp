@@ -38,6 +38,11 @@ void LibbpfLog::set_debug(bool on) {
     libbpf_set_print(print);
 }
 
+bool LibbpfLog::debug() {
+    std::lock_guard<std::mutex> lock(g_mu);
+    return g_debug;
+}
+
 std::string LibbpfLog::last_error() {
     std::lock_guard<std::mutex> lock(g_mu);
     return g_last;

@@ -11,6 +11,7 @@ class LibbpfLog {
 public:
     static void install();
     static void set_debug(bool on);
+    static bool debug();
     static std::string last_error();
 };
 
