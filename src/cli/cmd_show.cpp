@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -41,6 +43,32 @@ bool parse_pids(const std::vector<std::string> &args, std::vector<int> &pids, in
     return true;
 }
 
+namespace {
+
+std::uint64_t monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+// With -d or UD_TIMING set: where the time went, one line on stderr.
+void print_timing(const collect::Collector &c, std::uint64_t collect_ns, std::uint64_t render_ns) {
+    auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
+    if (const auto *bpf = c.bpf()) {
+        const auto &f = bpf->facts();
+        const auto &s = bpf->last_stats();
+        std::fprintf(stderr,
+                     "uringdump: debug: load %.1f ms (%s), calibrate %.1f ms, collect %.1f ms (%u passes, %u links, "
+                     "%.1f MiB of records, reading %.1f ms, building %.1f ms), render %.1f ms\n",
+                     ms(f.load_ns), bpf->loader(), ms(f.calibrate_ns), ms(collect_ns), s.passes, s.links,
+                     static_cast<double>(s.bytes) / 1048576.0, ms(s.read_ns), ms(s.build_ns), ms(render_ns));
+    } else {
+        std::fprintf(stderr, "uringdump: debug: collect %.1f ms, render %.1f ms\n", ms(collect_ns), ms(render_ns));
+    }
+}
+
+}  // namespace
+
 int cmd_show(Context &ctx) {
     std::vector<int> pids;
     int code = kOk;
@@ -54,7 +82,9 @@ int cmd_show(Context &ctx) {
         p_err(fmt::format("BPF cannot be used: {}", e.what()));
         return kNoBpf;
     }
+    std::uint64_t t0 = monotonic_ns();
     model::Snapshot snap = collector->snapshot(pids);
+    std::uint64_t t1 = monotonic_ns();
 
     if (!collector->using_bpf()) p_note("partial output: " + snap.partial.front());
     for (std::size_t i = collector->using_bpf() ? 0 : 1; i < snap.partial.size(); i++)
@@ -80,6 +110,7 @@ int cmd_show(Context &ctx) {
         p_err("cannot write the output");
         return kError;
     }
+    if (ctx.debug || std::getenv("UD_TIMING")) print_timing(*collector, t1 - t0, monotonic_ns() - t1);
     return kOk;
 }
 

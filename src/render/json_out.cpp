@@ -1,34 +1,46 @@
 #include "render/json_out.h"
 
-#include <rapidjson/filewritestream.h>
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstring>
 #include <variant>
-#include <vector>
 
 namespace ud::render {
 
+// The writers work on a StringBuffer, which RapidJSON's vectorised string
+// scanning (RAPIDJSON_SSE2) supports and FileWriteStream does not; the
+// buffer goes to the FILE whenever it passes kFlushAt, so memory stays
+// bounded whatever the document's size.
 struct JsonOut::Impl {
-    std::vector<char> buf = std::vector<char>(1 << 16);
-    rapidjson::FileWriteStream stream;
-    std::variant<rapidjson::Writer<rapidjson::FileWriteStream>, rapidjson::PrettyWriter<rapidjson::FileWriteStream>> w;
+    static constexpr std::size_t kFlushAt = 1 << 16;
+    std::FILE *out;
+    rapidjson::StringBuffer buf;
+    std::variant<rapidjson::Writer<rapidjson::StringBuffer>, rapidjson::PrettyWriter<rapidjson::StringBuffer>> w;
 
-    Impl(std::FILE *out, bool pretty)
-        : stream(out, buf.data(), buf.size()),
-          w(pretty ? decltype(w)(std::in_place_index<1>, stream) : decltype(w)(std::in_place_index<0>, stream)) {
+    Impl(std::FILE *f, bool pretty)
+        : out(f), w(pretty ? decltype(w)(std::in_place_index<1>, buf) : decltype(w)(std::in_place_index<0>, buf)) {
         if (pretty) std::get<1>(w).SetIndent(' ', 4);
     }
     template <typename F>
     void with(F f) {
         std::visit(f, w);
+        if (buf.GetSize() >= kFlushAt) drain();
+    }
+    void drain() {
+        std::fwrite(buf.GetString(), 1, buf.GetSize(), out);
+        buf.Clear();
     }
 };
 
 JsonOut::JsonOut(std::FILE *out, bool pretty) : impl_(std::make_unique<Impl>(out, pretty)) {}
 JsonOut::~JsonOut() { flush(); }
 
-void JsonOut::flush() { impl_->stream.Flush(); }
+void JsonOut::flush() {
+    impl_->drain();
+    std::fflush(impl_->out);
+}
 
 JsonOut &JsonOut::begin_object() {
     impl_->with([](auto &w) { w.StartObject(); });
@@ -66,6 +78,17 @@ JsonOut &JsonOut::boolean(bool v) {
     impl_->with([&](auto &w) { w.Bool(v); });
     return *this;
 }
+JsonOut &JsonOut::raw_object(std::string_view json) {
+    // RawValue of nothing writes the separator and indentation and counts
+    // the value; the text itself is copied in one piece (RawValue would
+    // copy it byte by byte).
+    impl_->with([&](auto &w) {
+        w.RawValue("", 0, rapidjson::kObjectType);
+        std::memcpy(impl_->buf.Push(json.size()), json.data(), json.size());
+    });
+    return *this;
+}
+
 JsonOut &JsonOut::null() {
     impl_->with([](auto &w) { w.Null(); });
     return *this;

@@ -27,6 +27,8 @@ public:
     JsonOut &i64(std::int64_t v);
     JsonOut &boolean(bool v);
     JsonOut &null();
+    // A complete JSON object, already formatted (see json_lines.h).
+    JsonOut &raw_object(std::string_view json);
     void flush();
 
     // key + value shorthands

@@ -4,17 +4,12 @@
 
 #include "model/describe.h"
 #include "model/join.h"
+#include "render/json_lines.h"
 
 namespace ud::render {
 namespace {
 
 using namespace ud::model;
-
-void fds_array(JsonOut &j, const Process &p, FdSpan span) {
-    j.begin_array();
-    for (const int *f = span_begin(p, span); f != span_end(p, span); ++f) j.i64(*f);
-    j.end_array();
-}
 
 void int_array(JsonOut &j, const std::vector<int> &v) {
     j.begin_array();
@@ -22,25 +17,7 @@ void int_array(JsonOut &j, const std::vector<int> &v) {
     j.end_array();
 }
 
-// path, ino, dev and type of the file an item or slot refers to.
-void file_fields(JsonOut &j, const Snapshot &snap, FileId id, std::uint64_t ino, std::uint32_t dev,
-                 std::uint32_t mode, const std::string &fallback_name) {
-    const FileInfo *info = snap.file(id);
-    if (info && !info->path.empty())
-        j.kv("path", info->path);
-    else if (!fallback_name.empty())
-        j.kv("path", fallback_name);
-    else
-        j.key("path").null();
-    if (info && info->path_truncated) j.kv_b("path_truncated", true);
-    j.kv_u("ino", ino ? ino : (info ? info->ino : 0));
-    std::uint32_t d = dev ? dev : (info ? info->dev : 0);
-    std::uint32_t m = mode ? mode : (info ? info->mode : 0);
-    if (d) j.kv("dev", dev_str(d));
-    if (m || info) j.kv("type", inode_type(m));
-}
-
-void ring_json(JsonOut &j, const Snapshot &snap, const Process &p, const Ring &r) {
+void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
     const RingState &s = r.state;
     j.begin_object();
     if (r.fd)
@@ -85,17 +62,7 @@ void ring_json(JsonOut &j, const Snapshot &snap, const Process &p, const Ring &r
     j.kv_u("file_slots", s.nr_files).kv_u("buffer_slots", s.nr_bufs);
 
     j.key("files").begin_array();
-    for (auto &f : r.files) {
-        j.begin_object().kv_u("slot", f.slot).key("fds");
-        if (f.fds_known) {
-            fds_array(j, p, f.fds);
-            j.kv_b("descriptorless", f.fds.count == 0);
-        } else {
-            j.null().key("descriptorless").null();
-        }
-        file_fields(j, snap, f.file, f.ino, f.dev, f.mode, f.name);
-        j.end_object();
-    }
+    for (auto &f : r.files) j.raw_object(lines.fixed_file(p, f));
     j.end_array();
 
     j.key("buffers").begin_array();
@@ -104,50 +71,34 @@ void ring_json(JsonOut &j, const Snapshot &snap, const Process &p, const Ring &r
             .kv_u("nr_bvecs", b.nr_bvecs).kv_u("folio_shift", b.folio_shift);
         if (b.kernel) j.kv_b("kernel", true);
         j.key("segments").begin_array();
-        for (std::uint32_t i = 0; i < b.seg_count; i++) {
-            const Segment &seg = r.segments[b.seg_begin + i];
-            j.begin_object();
-            if (snap.pfn.ok) j.kv_u("pfn", seg.pfn); else j.key("pfn").null();
-            j.kv_u("offset", seg.offset).kv_u("len", seg.len).end_object();
-        }
+        for (std::uint32_t i = 0; i < b.seg_count; i++) j.raw_object(lines.segment(r.segments[b.seg_begin + i]));
         j.end_array().end_object();
     }
     j.end_array();
     j.end_object();
 }
 
-void epoll_json(JsonOut &j, const Snapshot &snap, const Process &p, const Epoll &e) {
+void epoll_json(JsonOut &j, JsonLines &lines, const Process &p, const Epoll &e) {
     j.begin_object().kv_i("fd", e.fd).key("fds");
     int_array(j, e.fds);
     j.key("items").begin_array();
-    for (auto &it : e.items) {
-        j.begin_object().kv_i("tfd", it.tfd).key("fds");
-        if (it.fds_known) {
-            fds_array(j, p, it.fds);
-            bool tfd_holds = std::find(span_begin(p, it.fds), span_end(p, it.fds), it.tfd) != span_end(p, it.fds);
-            j.kv_b("tfd_current", tfd_holds);
-        } else {
-            j.null().key("tfd_current").null();
-        }
-        j.kv_u("events", it.events).kv("events_str", epoll_events_str(it.events)).kv_u("data", it.data);
-        file_fields(j, snap, it.file, it.ino, it.sdev, 0, {});
-        j.end_object();
-    }
+    for (auto &it : e.items) j.raw_object(lines.epoll_item(p, it));
     j.end_array().end_object();
 }
 
 }  // namespace
 
 void snapshot_json(JsonOut &j, const Snapshot &snap) {
+    JsonLines lines(snap);
     j.begin_object();
     j.key("processes").begin_array();
     for (auto &p : snap.processes) {
         j.begin_object().kv_i("pid", p.pid).kv("comm", p.comm);
         j.key("io_uring").begin_array();
-        for (auto &r : p.rings) ring_json(j, snap, p, r);
+        for (auto &r : p.rings) ring_json(j, lines, p, r);
         j.end_array();
         j.key("epoll").begin_array();
-        for (auto &e : p.epolls) epoll_json(j, snap, p, e);
+        for (auto &e : p.epolls) epoll_json(j, lines, p, e);
         j.end_array();
         j.end_object();
     }

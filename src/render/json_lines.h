@@ -1,0 +1,43 @@
+// The three lists that can hold hundreds of thousands of entries (epoll
+// items, fixed files, buffer segments) are written one object per line,
+// formatted here with fmt into a reusable buffer and handed to the shared
+// writer as raw values: about a tenth of the instructions of a key-by-key
+// writer. Strings (paths) are escaped once per file, by RapidJSON.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "model/snapshot.h"
+
+namespace ud::render {
+
+class JsonLines {
+public:
+    explicit JsonLines(const model::Snapshot &snap) : snap_(snap) {}
+
+    // Each returns the object's JSON text, valid until the next call.
+    std::string_view epoll_item(const model::Process &p, const model::EpollItem &it);
+    std::string_view fixed_file(const model::Process &p, const model::FixedFile &f);
+    std::string_view segment(const model::Segment &s);
+
+private:
+    // `"path":"...",` (or null) plus `"path_truncated":true,` when so.
+    const std::string &path_fields(model::FileId id, const std::string &fallback);
+    void fds(const model::Process &p, model::FdSpan span, bool known);
+    void append(std::string_view s);
+
+    const model::Snapshot &snap_;
+    fmt::memory_buffer buf_;
+    std::unordered_map<model::FileId, std::string> paths_;
+    model::FileId last_id_ = ~0ULL;
+    const std::string *last_path_ = nullptr;
+};
+
+// A string as a JSON string literal, quotes included.
+std::string json_quote(std::string_view s);
+
+}  // namespace ud::render
