@@ -45,8 +45,10 @@ __u32 ud_obj_limit;
  * from an earlier run whose output the kernel discarded. */
 __u64 ud_run;
 /* Written by the programs: sizeof(struct page), the stride of the vmemmap
- * array, so user space need not parse the kernel BTF a second time. */
+ * array, so user space need not parse the kernel BTF a second time; and the
+ * io_uring layout CO-RE found (enum ud_layout), for `feature` and the tests. */
 __u64 ud_page_size;
+__u32 ud_kernel_layout;
 
 /* Room kept for the CONT and WARN records a walk writes when it stops. */
 #define UD_RESERVE 256
@@ -95,6 +97,21 @@ struct {
 /* Zeroes for a new ud_states entry (a map value, so it may be that large). */
 static struct ud_state ud_state_zero;
 
+/* ---- kernel layout ---- */
+
+/* Which io_uring table layout this kernel has (records.h enum ud_layout):
+ * a constant once libbpf or the kernel has relocated the program. */
+static __always_inline __u32 ud_layout(void)
+{
+	if (bpf_core_field_exists(((struct io_ring_ctx *)0)->file_table.data) &&
+	    bpf_core_field_exists(((struct io_ring_ctx *)0)->buf_table))
+		return UD_LAYOUT_RSRC;
+	if (bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->nr_user_files) &&
+	    bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->user_bufs))
+		return UD_LAYOUT_FLAT;
+	return UD_LAYOUT_UNKNOWN;
+}
+
 /* ---- objects and output ---- */
 
 /* Tokens: tgid:fd for an fd of the task_file iterator, tid:~0 for the
@@ -124,8 +141,9 @@ static __always_inline bool ud_begin(struct ud_out *o, struct seq_file *seq, __u
 	}
 	o->seq = seq;
 	o->st = st;
-	/* Published for user space, which turns page addresses into frames. */
+	/* Published for user space (constants after relocation). */
 	ud_page_size = bpf_core_type_size(struct page);
+	ud_kernel_layout = ud_layout();
 	st->obj.pid = pid;
 	st->obj.used = 0;
 	st->obj.limit = ud_obj_limit ? ud_obj_limit : 32768;

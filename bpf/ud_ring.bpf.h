@@ -18,17 +18,6 @@
 #define UD_PAGE_SHIFT 12
 #define UD_FFS_MASK (~3UL) /* io_uring/filetable.h: FFS_NOWAIT | FFS_ISREG */
 
-static __always_inline __u32 ud_layout(void)
-{
-	if (bpf_core_field_exists(((struct io_ring_ctx *)0)->file_table.data) &&
-	    bpf_core_field_exists(((struct io_ring_ctx *)0)->buf_table))
-		return UD_LAYOUT_RSRC;
-	if (bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->nr_user_files) &&
-	    bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->user_bufs))
-		return UD_LAYOUT_FLAT;
-	return UD_LAYOUT_UNKNOWN;
-}
-
 static __always_inline __u32 ud_nr_files(struct io_ring_ctx *ctx, __u32 layout)
 {
 	if (layout == UD_LAYOUT_RSRC)

@@ -30,12 +30,18 @@ int ud_task_file(struct bpf_iter__task_file *ctx)
 	struct ud_task_fd tf = {};
 	struct ud_out o;
 	__u64 fops;
+	__u32 tgid;
 
 	if (!task || !file)
 		return 0;
 	if (ud_resume_mode && ctx->fd > ud_resume_last_fd)
 		return 1;
-	if (!ud_begin(&o, seq, task->tgid, ud_token_fd(task->tgid, ctx->fd)))
+	/* Task fields through CO-RE reads, not direct loads: the verifier
+	 * checks direct loads against the running kernel's layout, which a
+	 * program relocated against another kernel's BTF (the CO-RE tests)
+	 * would not match. */
+	tgid = BPF_CORE_READ(task, tgid);
+	if (!ud_begin(&o, seq, tgid, ud_token_fd(tgid, ctx->fd)))
 		return 0;
 	fops = (__u64)BPF_CORE_READ(file, f_op);
 	if (!ud_resume_mode) {
@@ -125,40 +131,42 @@ int ud_task(struct bpf_iter__task *ctx)
 	struct task_struct *task = ctx->task;
 	struct ud_tctx_walk *w;
 	struct ud_out o;
-	__u32 partial = 0;
+	__u32 partial = 0, tgid, tid;
 	__u64 cursor;
 	__s64 cursor2;
 
 	if (!task)
 		return 0;
-	if (!ud_begin(&o, seq, task->tgid, ud_token_thread(task->pid)))
+	tgid = BPF_CORE_READ(task, tgid);
+	tid = BPF_CORE_READ(task, pid);
+	if (!ud_begin(&o, seq, tgid, ud_token_thread(tid)))
 		return 0;
-	if (!ud_resume_mode && task->pid == task->tgid) {
+	if (!ud_resume_mode && tid == tgid) {
 		struct ud_proc p = {};
 
 		ud_hdr(&o, &p.hdr, UD_REC_PROC, sizeof(p));
-		bpf_probe_read_kernel_str(p.comm, sizeof(p.comm), task->comm);
+		BPF_CORE_READ_STR_INTO(&p.comm, task, comm);
 		ud_put(&o, &p, sizeof(p));
 	}
 	w = &o.st->tw;
 	w->tctx = BPF_CORE_READ(task, io_uring);
 	if (!w->tctx)
 		return 0;
-	w->tid = task->pid;
+	w->tid = tid;
 	w->stopped_at = ~0U;
 	w->resume_from = 0;
 	w->nr_used = ud_xa_walk(&o, &w->tctx->xa, UD_XA_TCTX, 1, &partial);
 	if (partial || w->nr_used > UD_XA_OUT_MAX)
-		ud_warn(&o, UD_TABLE_TCTX, UD_WARN_BOUND, task->pid, w->nr_used);
+		ud_warn(&o, UD_TABLE_TCTX, UD_WARN_BOUND, tid, w->nr_used);
 	if (ud_resume_mode) {
 		/* Without a TCTX continuation every ring was reached before. */
-		if (ud_walk_start(&o, UD_TABLE_TCTX, task->pid, &cursor, &cursor2))
+		if (ud_walk_start(&o, UD_TABLE_TCTX, tid, &cursor, &cursor2))
 			w->resume_from = cursor;
 		else
 			w->resume_from = ~0U;
 	}
 	bpf_loop(UD_REG_RINGS + UD_XA_OUT_MAX, ud_tctx_step, &o, 0);
 	if (w->stopped_at != ~0U)
-		ud_cont(&o, UD_TABLE_TCTX, task->pid, w->stopped_at, 0);
+		ud_cont(&o, UD_TABLE_TCTX, tid, w->stopped_at, 0);
 	return 0;
 }
