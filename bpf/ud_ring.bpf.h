@@ -268,12 +268,58 @@ static __always_inline __u32 ud_bvec_offset(void)
 	return bpf_core_field_offset(struct io_mapped_ubuf___old, bvec);
 }
 
+/*
+ * Emits up to UD_SEG_BATCH segments of the current buffer: one probe read
+ * for their bio_vecs, one write for their records. Returns 1 when the
+ * budget has no room for even one.
+ */
+static __always_inline long ud_emit_segs(struct ud_out *o, struct ud_bufs_walk *w)
+{
+	struct ud_obj *ob = &o->st->obj;
+	__u32 vsize = bpf_core_type_size(struct bio_vec), n, room, i;
+	struct ud_buf_seg *rec;
+	struct bio_vec *bv;
+
+	n = w->nr_bvecs - w->seg;
+	if (n > UD_SEG_BATCH)
+		n = UD_SEG_BATCH;
+	room = ob->used + UD_RESERVE < ob->limit ? (ob->limit - ob->used - UD_RESERVE) / sizeof(*rec) : 0;
+	if (n > room)
+		n = room;
+	if (!n) {
+		ob->full = 1;
+		return 1;
+	}
+	if (vsize > sizeof(w->bvecs) / UD_SEG_BATCH)
+		return 1; /* a bio_vec larger than any kernel's: no layout for it */
+	barrier_var(n);
+	n &= 2 * UD_SEG_BATCH - 1;
+	if (n > UD_SEG_BATCH)
+		return 1;
+	if (bpf_probe_read_kernel(w->bvecs, n * vsize,
+				  (char *)w->imu + ud_bvec_offset() + (__u64)w->seg * vsize))
+		return 1;
+	for (i = 0; i < UD_SEG_BATCH; i++) {
+		if (i >= n)
+			break;
+		bv = (struct bio_vec *)(w->bvecs + i * vsize);
+		rec = &w->recs[i];
+		ud_hdr(o, &rec->hdr, UD_REC_BUF_SEG, sizeof(*rec));
+		rec->slot = w->slot;
+		rec->index = w->seg + i;
+		rec->page = (__u64)bv->bv_page;
+		rec->offset = bv->bv_offset;
+		rec->len = bv->bv_len;
+	}
+	ud_put(o, w->recs, n * sizeof(*rec));
+	w->seg += n;
+	return 0;
+}
+
 static long ud_bufs_step(__u32 i, void *data)
 {
 	struct ud_out *o = data;
 	struct ud_bufs_walk *w = &o->st->bw;
-	struct ud_buf_seg s = {};
-	struct bio_vec *bv;
 
 	if (!w->imu) {
 		void *imu;
@@ -308,19 +354,7 @@ static long ud_bufs_step(__u32 i, void *data)
 		w->slot++;
 		return 0;
 	}
-	if (!ud_fits(o, sizeof(s)))
-		return 1;
-	bv = (struct bio_vec *)((char *)w->imu + ud_bvec_offset() +
-				(__u64)w->seg * bpf_core_type_size(struct bio_vec));
-	ud_hdr(o, &s.hdr, UD_REC_BUF_SEG, sizeof(s));
-	s.slot = w->slot;
-	s.index = w->seg;
-	s.page = (__u64)BPF_CORE_READ(bv, bv_page);
-	s.offset = BPF_CORE_READ(bv, bv_offset);
-	s.len = BPF_CORE_READ(bv, bv_len);
-	ud_put(o, &s, sizeof(s));
-	w->seg++;
-	return 0;
+	return ud_emit_segs(o, w);
 }
 
 static __noinline void ud_walk_bufs(struct ud_out *o, struct io_ring_ctx *ctx, __u32 slot, __u32 seg)

@@ -49,7 +49,11 @@ struct ud_files_walk {
 	__u32 done;
 };
 
+#define UD_SEG_BATCH 16 /* bio_vecs read and emitted at once */
+
 struct ud_bufs_walk {
+	__u8 bvecs[UD_SEG_BATCH * 16];              /* bio_vecs as read (16 bytes each) */
+	struct ud_buf_seg recs[UD_SEG_BATCH];      /* their records */
 	void *table;      /* io_mapped_ubuf *[] (flat) or io_rsrc_node *[] (rsrc) */
 	void *imu;        /* the buffer being walked, 0 between buffers */
 	__u32 nr;

@@ -26,8 +26,13 @@ std::size_t record_size(std::uint16_t type) {
 }
 
 void RecordStream::emit(const char *rec) {
-    // Records are 8-byte multiples but the read buffer gives no alignment
-    // guarantee for the struct types; copy into aligned storage.
+    // Records are 8-byte multiples, so in an 8-aligned read buffer every
+    // record is aligned and is handed over in place; only one that was
+    // reassembled from two reads, or misaligned data, is copied first.
+    if (reinterpret_cast<std::uintptr_t>(rec) % alignof(std::uint64_t) == 0) {
+        sink_(*reinterpret_cast<const ud_hdr *>(rec));
+        return;
+    }
     alignas(8) char buf[sizeof(ud_file) + 8];
     ud_hdr hdr;
     std::memcpy(&hdr, rec, sizeof(hdr));
