@@ -65,9 +65,11 @@ __u32 ud_kernel_layout;
 
 /* ---- maps ---- */
 
+/* Allocated as used: most snapshots need no entry at all. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct ud_resume_key);
 	__type(value, struct ud_resume_val);
 } ud_resume SEC(".maps");
@@ -80,16 +82,19 @@ struct ud_seen_val {
 	__u64 run;
 };
 
+/* LRU maps are allocated whole at load, so sizes are kept modest: an
+ * evicted ud_seen entry only costs a ring emitted twice (user space merges
+ * duplicates), and readers beyond 64 at once only evict idle ones. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct ud_seen_val);
 } ud_seen SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, struct ud_state);
 } ud_states SEC(".maps");

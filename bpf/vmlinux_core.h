@@ -56,6 +56,9 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_LRU_HASH = 9,
 };
 enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,
 };
