@@ -95,25 +95,30 @@ TEST_CASE("show: the table merges contiguous frames into runs") {
 
 TEST_CASE("show -j: a ring whose fd was registered and closed is found with fd null") {
     if (!need_bpf()) return;
-    Fixture fx({"regring"});
-    const auto &truth = fx.truth()["rings"][0];
-    // The fixture's fd table no longer has the ring.
-    for (int fd : open_fds(fx.pid())) CHECK(fd_link(fx.pid(), fd) != "anon_inode:[io_uring]");
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
-    REQUIRE((*p)["io_uring"].Size() == 1);
-    const auto &ring = (*p)["io_uring"][0];
-    CHECK(ring["fd"].IsNull());
-    CHECK(ring["fds"].Empty());
-    REQUIRE(has(ring, "registered"));
-    bool registered_slot0 = false;
-    for (auto &u : ring["registered"].GetArray())
-        if (u["tid"].GetInt() == truth["tid"].GetInt() && u["index"].IsInt() && u["index"].GetInt() == 0)
-            registered_slot0 = true;
-    CHECK(registered_slot0);
-    check_ring_tables(fx.pid(), ring, truth);
-    check_frames_against_pagemap(fx.pid(), ring);
+    // In the main thread, and in a second thread: registered rings live in
+    // the io_uring context of the thread that registered them.
+    for (const char *scenario : {"regring", "regring-thread"}) {
+        INFO("scenario " << scenario);
+        Fixture fx({scenario});
+        const auto &truth = fx.truth()["rings"][0];
+        // The fixture's fd table no longer has the ring.
+        for (int fd : open_fds(fx.pid())) CHECK(fd_link(fx.pid(), fd) != "anon_inode:[io_uring]");
+        auto r = run_uringdump({"show", "-j", fx.pid_str()});
+        REQUIRE(r.code == 0);
+        auto doc = parse_json(r.out);
+        const auto *p = find_process(doc, fx.pid());
+        REQUIRE(p);
+        REQUIRE((*p)["io_uring"].Size() == 1);
+        const auto &ring = (*p)["io_uring"][0];
+        CHECK(ring["fd"].IsNull());
+        CHECK(ring["fds"].Empty());
+        REQUIRE(has(ring, "registered"));
+        bool registered_slot0 = false;
+        for (auto &u : ring["registered"].GetArray())
+            if (u["tid"].GetInt() == truth["tid"].GetInt() && u["index"].IsInt() && u["index"].GetInt() == 0)
+                registered_slot0 = true;
+        CHECK(registered_slot0);
+        check_ring_tables(fx.pid(), ring, truth);
+        check_frames_against_pagemap(fx.pid(), ring);
+    }
 }
