@@ -122,3 +122,32 @@ TEST_CASE("show -j: a ring whose fd was registered and closed is found with fd n
         check_frames_against_pagemap(fx.pid(), ring);
     }
 }
+
+TEST_CASE("show -j: a ring and an epoll set held by two fds and two processes are listed by each, whole") {
+    if (!need_bpf()) return;
+    Fixture fx({"shared"});
+    const auto &truth = fx.truth();
+    int child = truth["child"].GetInt();
+    auto r = run_uringdump({"show", "-j", fx.pid_str(), std::to_string(child)});
+    REQUIRE(r.code == 0);
+    auto doc = parse_json(r.out);
+    for (int pid : {fx.pid(), child}) {
+        INFO("pid " << pid);
+        const auto *p = find_process(doc, pid);
+        REQUIRE(p);
+        REQUIRE((*p)["io_uring"].Size() == 1);
+        const auto &ring = (*p)["io_uring"][0];
+        CHECK(ring["fd"].GetInt() == truth["rings"][0]["fd"].GetInt());
+        CHECK(int_list(ring["fds"]) ==
+              std::vector<int>{truth["rings"][0]["fd"].GetInt(), truth["rings"][0]["dup"].GetInt()});
+        // The child inherited the fds; its fixed files' fds are its own.
+        check_ring_tables(pid, ring, truth["rings"][0]);
+        check_frames_against_pagemap(fx.pid(), ring);
+        REQUIRE((*p)["epoll"].Size() == 1);
+        const auto &ep = (*p)["epoll"][0];
+        CHECK(int_list(ep["fds"]) ==
+              std::vector<int>{truth["epolls"][0]["fd"].GetInt(), truth["epolls"][0]["dup"].GetInt()});
+        REQUIRE(ep["items"].Size() == 1);
+        CHECK(ep["items"][0]["data"].GetUint64() == 7);
+    }
+}
