@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
-	libfmt-dev rapidjson-dev doctest-dev util-linux
+	libfmt-dev rapidjson-dev doctest-dev util-linux fio
 
 .PHONY: all clean test bench install uninstall deps demo
 all: uringdump
