@@ -13,11 +13,8 @@ namespace {
 
 void check_show_reports(const Fixture &fx) {
     const auto &truth = fx.truth()["rings"][0];
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    const auto *p = shown.proc;
     REQUIRE((*p)["io_uring"].Size() == 1);
     const auto &ring = (*p)["io_uring"][0];
     CHECK(ring["fd"].GetInt() == truth["fd"].GetInt());

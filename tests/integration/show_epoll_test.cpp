@@ -29,11 +29,8 @@ std::map<Key, const rapidjson::Value *> items_of(const rapidjson::Value &ep) {
 TEST_CASE("show -j: epoll items match the fixture and fdinfo, joined to the fds that hold them") {
     if (!need_bpf()) return;
     Fixture fx({"epoll"});
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    const auto *p = shown.proc;
     CHECK((*p)["io_uring"].Size() == 0);
     const auto &truth = fx.truth()["epolls"];
     REQUIRE((*p)["epoll"].Size() == truth.Size());

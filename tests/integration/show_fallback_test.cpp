@@ -67,11 +67,8 @@ TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial")
 
 TEST_CASE("show --procfs: epoll items from fdinfo; fds only where the inode identifies the file") {
     Fixture fx({"epoll"});
-    auto r = run_uringdump({"--procfs", "show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid(), {"--procfs"});
+    const auto *p = shown.proc;
     const auto &truth = fx.truth()["epolls"][0];
     const rapidjson::Value *ep = nullptr;
     for (auto &e : (*p)["epoll"].GetArray())
@@ -95,13 +92,10 @@ TEST_CASE("show --procfs: epoll items from fdinfo; fds only where the inode iden
 
 TEST_CASE("show --procfs: a busy ring whose fdinfo is empty is listed with its state unknown") {
     Fixture fx({"locked"});
-    auto r = run_uringdump({"--procfs", "show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid(), {"--procfs"});
+    const auto *p = shown.proc;
     REQUIRE((*p)["io_uring"].Size() == 1);
     CHECK((*p)["io_uring"][0]["state_unknown"].GetBool());
     CHECK((*p)["io_uring"][0]["files"].Empty());
-    CHECK(r.err.find("uring_lock is held") != std::string::npos);
+    CHECK(shown.err.find("uring_lock is held") != std::string::npos);
 }

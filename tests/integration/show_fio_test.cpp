@@ -65,11 +65,8 @@ TEST_CASE("show -j: fio's ring (registered file, 8 fixed buffers) while it runs"
         ::nanosleep(&ts, nullptr);
     }
     REQUIRE(has_ring(fio.pid()));
-    auto r = run_uringdump({"show", "-j", std::to_string(fio.pid())});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fio.pid());
-    REQUIRE(p);
+    auto shown = show_json(fio.pid());
+    const auto *p = shown.proc;
     REQUIRE((*p)["io_uring"].Size() == 1);
     const auto &ring = (*p)["io_uring"][0];
     // --registerfiles: the job's file, in slot 0, held by an fd too.

@@ -43,9 +43,8 @@ TEST_CASE("show -j: a ring's files, buffers and frames match the fixture, fdinfo
 TEST_CASE("show -j: a huge-page buffer is one folio with contiguous frames") {
     if (!need_bpf()) return;
     Fixture fx({"ring"});
-    auto doc = parse_json(run_uringdump({"show", "-j", fx.pid_str()}).out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    const auto *p = shown.proc;
     const auto &truth = fx.truth()["rings"][0]["buffers"][3];
     const auto &buf = (*p)["io_uring"][0]["buffers"][3];
     std::string kind = truth["kind"].GetString();
@@ -103,11 +102,8 @@ TEST_CASE("show -j: a ring whose fd was registered and closed is found with fd n
         const auto &truth = fx.truth()["rings"][0];
         // The fixture's fd table no longer has the ring.
         for (int fd : open_fds(fx.pid())) CHECK(fd_link(fx.pid(), fd) != "anon_inode:[io_uring]");
-        auto r = run_uringdump({"show", "-j", fx.pid_str()});
-        REQUIRE(r.code == 0);
-        auto doc = parse_json(r.out);
-        const auto *p = find_process(doc, fx.pid());
-        REQUIRE(p);
+        auto shown = show_json(fx.pid());
+        const auto *p = shown.proc;
         REQUIRE((*p)["io_uring"].Size() == 1);
         const auto &ring = (*p)["io_uring"][0];
         CHECK(ring["fd"].IsNull());

@@ -18,12 +18,9 @@ TEST_CASE("show -j: an epoll set of 50000 items comes back whole") {
     const long n = 50000;
     Fixture fx({"scale-epoll", std::to_string(n)});
     long nfiles = fx.truth()["epolls"][0]["files"].GetInt64();
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    CHECK_FALSE(has(doc, "partial"));
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    CHECK_FALSE(has(shown.doc, "partial"));
+    const auto *p = shown.proc;
     const auto &items = (*p)["epoll"][0]["items"];
     REQUIRE(items.Size() == n);
     // The fixture gave item k the data k and the tfd 1000 + k / nfiles.
@@ -42,11 +39,8 @@ TEST_CASE("show -j: an epoll set of 50000 items comes back whole") {
 TEST_CASE("show -j: 2048 buffers of 64 KiB come back whole, every frame as pagemap says") {
     if (!need_bpf()) return;
     Fixture fx({"scale-bufs", "2048"});
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    const auto *p = shown.proc;
     const auto &bufs = (*p)["io_uring"][0]["buffers"];
     REQUIRE(bufs.Size() == 2048);
     std::set<unsigned> slots;
@@ -68,11 +62,8 @@ TEST_CASE("show -j: 2048 buffers of 64 KiB come back whole, every frame as pagem
 TEST_CASE("show -j: a fixed-file table of 20000 used slots comes back whole") {
     if (!need_bpf()) return;
     Fixture fx({"scale-files", "20000"});
-    auto r = run_uringdump({"show", "-j", fx.pid_str()});
-    REQUIRE(r.code == 0);
-    auto doc = parse_json(r.out);
-    const auto *p = find_process(doc, fx.pid());
-    REQUIRE(p);
+    auto shown = show_json(fx.pid());
+    const auto *p = shown.proc;
     const auto &files = (*p)["io_uring"][0]["files"];
     REQUIRE(files.Size() == 20000);
     std::set<unsigned> slots;

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "support/env.h"
+#include "support/run.h"
 
 namespace ud::test {
 
@@ -23,11 +24,7 @@ Fixture::Fixture(const std::vector<std::string> &args) {
         ::dup2(out[1], 1);
         std::vector<std::string> argv{fixture_bin()};
         argv.insert(argv.end(), args.begin(), args.end());
-        std::vector<char *> a;
-        for (auto &s : argv) a.push_back(const_cast<char *>(s.c_str()));
-        a.push_back(nullptr);
-        ::execv(a[0], a.data());
-        _exit(127);
+        exec_argv(argv);
     }
     ::close(in[0]);
     ::close(out[1]);

@@ -26,6 +26,20 @@ const rapidjson::Value *find_process(const rapidjson::Document &doc, int pid) {
     return nullptr;
 }
 
+Shown show_json(int pid, const std::vector<std::string> &extra) {
+    std::vector<std::string> args{"show", "-j"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(std::to_string(pid));
+    Result r = run_uringdump(args);
+    REQUIRE(r.code == 0);
+    Shown s;
+    s.err = r.err;
+    s.doc = parse_json(r.out);
+    s.proc = find_process(s.doc, pid);
+    REQUIRE(s.proc);
+    return s;
+}
+
 bool has(const rapidjson::Value &v, const char *key) { return v.IsObject() && v.HasMember(key); }
 
 std::vector<int> int_list(const rapidjson::Value &arr) {

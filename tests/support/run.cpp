@@ -28,11 +28,7 @@ Result run(const std::vector<std::string> &argv, const std::map<std::string, std
             else
                 ::setenv(k.c_str(), v.c_str(), 1);
         }
-        std::vector<char *> args;
-        for (auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        _exit(127);
+        exec_argv(argv);
     }
     ::close(out[1]);
     ::close(err[1]);
@@ -58,6 +54,14 @@ Result run(const std::vector<std::string> &argv, const std::map<std::string, std
     ::waitpid(pid, &status, 0);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
+}
+
+void exec_argv(const std::vector<std::string> &argv) {
+    std::vector<char *> args;
+    for (auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
 }
 
 Result run_uringdump(const std::vector<std::string> &args, const std::map<std::string, std::string> &env) {

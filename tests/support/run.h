@@ -17,6 +17,9 @@ struct Result {
 Result run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env = {});
 Result run_uringdump(const std::vector<std::string> &args, const std::map<std::string, std::string> &env = {});
 
+// In a forked child: execs argv (PATH searched), or _exits 127.
+[[noreturn]] void exec_argv(const std::vector<std::string> &argv);
+
 // Lines of a text, without their newlines; no trailing empty line.
 std::vector<std::string> lines(const std::string &text);
 
