@@ -79,6 +79,7 @@ uringdump: $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 include tests/tests.mk
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD) uringdump

@@ -29,6 +29,7 @@ namespace {
 constexpr std::size_t kReadSize = 1 << 16;    // above the 32 KiB a read can return
 constexpr std::size_t kResumeBatch = 8192;    // entries of the ud_resume map
 constexpr unsigned kMaxResumeRounds = 1u << 20;
+constexpr std::size_t kSystemWideResume = 8;  // processes to continue before one system-wide pass pays
 
 bool is_thread_token(std::uint64_t token) { return (token & 0xffffffffULL) == 0xffffffffULL; }
 
@@ -250,12 +251,24 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             last = std::max(last, static_cast<std::uint32_t>(c.token & 0xffffffffU));
         }
         pending = std::move(later);
+        // Many processes to continue in a system-wide collection: one pass
+        // of the system-wide links over every fd costs less than a link per
+        // process. Few: per-process links, which visit only their fds.
+        if (pids.empty() && targets.size() > kSystemWideResume) {
+            bool task_prog = false, file_prog = false;
+            for (auto &[target, last] : targets) (target.second ? task_prog : file_prog) = true;
+            targets.clear();
+            if (file_prog) targets[{0, false}] = ~0U;
+            if (task_prog) targets[{0, true}] = ~0U;
+        }
         *settings_.resume_mode = 1;
         for (auto [target, last_fd] : targets) {
             auto [pid, task_prog] = target;
-            // Threads come in no guaranteed order: only fds end a pass early.
-            *settings_.resume_last_fd = task_prog ? ~0U : last_fd;
-            pass.read(pid, task_prog, rs, !task_prog);
+            // Threads come in no guaranteed order, nor do the processes of a
+            // system-wide pass: only one process's fds end a pass early.
+            bool stop_early = !task_prog && pid;
+            *settings_.resume_last_fd = stop_early ? last_fd : ~0U;
+            pass.read(pid, task_prog, rs, stop_early);
         }
         *settings_.resume_mode = 0;
     }

@@ -1,9 +1,11 @@
 #include "render/snapshot_table.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_map>
 
 #include "model/describe.h"
 #include "model/join.h"
@@ -108,8 +110,16 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
     }
 }
 
-bool has_fd(const Process &p, int fd) {
-    return std::any_of(p.task_fds.begin(), p.task_fds.end(), [&](const TaskFd &t) { return t.fd == fd; });
+// Which fd numbers the process has open, for telling a closed tfd from a
+// reused one without a scan per item.
+std::vector<bool> open_fd_set(const Process &p) {
+    std::vector<bool> open;
+    for (auto &t : p.task_fds) {
+        if (t.fd < 0) continue;
+        if (static_cast<std::size_t>(t.fd) >= open.size()) open.resize(static_cast<std::size_t>(t.fd) + 1);
+        open[static_cast<std::size_t>(t.fd)] = true;
+    }
+    return open;
 }
 
 void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const Epoll &e) {
@@ -119,16 +129,29 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
     fmt::format_to(it, "  items {}\n", e.items.size());
     if (e.items.empty()) return;
     fmt::format_to(it, "    {:>6}  {:<7} {:<18} {:<18} {:>7} {}\n", "TFD", "FDS", "EVENTS", "DATA", "INO", "PATH");
+    // Sets can hold hundreds of thousands of items: rows are formatted with
+    // compiled formats into one reused buffer, and the words of a mask are
+    // made once per distinct mask.
+    std::vector<bool> open = open_fd_set(p);
+    std::unordered_map<std::uint32_t, std::string> masks;
+    fmt::memory_buffer row;
     for (auto &item : e.items) {
         // An item keeps the fd number it was added under; when that fd no
         // longer holds its file, say what became of the number.
         const char *note = "";
         if (item.fds_known &&
-            std::find(span_begin(p, item.fds), span_end(p, item.fds), item.tfd) == span_end(p, item.fds))
-            note = has_fd(p, item.tfd) ? "  (tfd reused)" : "  (tfd closed)";
-        fmt::format_to(it, "    {:>6}  {:<7} {:<18} {:<#18x} {:>7} {}{}\n", item.tfd,
-                       item.fds_known ? fds_str(p, item.fds) : "?", epoll_events_str(item.events), item.data,
-                       item.ino, path_of(snap, item.file, {}), note);
+            std::find(span_begin(p, item.fds), span_end(p, item.fds), item.tfd) == span_end(p, item.fds)) {
+            bool reused = item.tfd >= 0 && static_cast<std::size_t>(item.tfd) < open.size() &&
+                          open[static_cast<std::size_t>(item.tfd)];
+            note = reused ? "  (tfd reused)" : "  (tfd closed)";
+        }
+        auto [m, fresh] = masks.try_emplace(item.events);
+        if (fresh) m->second = epoll_events_str(item.events);
+        row.clear();
+        fmt::format_to(fmt::appender(row), FMT_COMPILE("    {:>6}  {:<7} {:<18} {:<#18x} {:>7} {}{}\n"), item.tfd,
+                       item.fds_known ? fds_str(p, item.fds) : std::string("?"), m->second, item.data, item.ino,
+                       path_of(snap, item.file, {}), note);
+        out.append(row.data(), row.size());
     }
 }
 

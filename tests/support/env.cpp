@@ -14,16 +14,6 @@ namespace {
 std::atomic<int> g_skipped{0};
 }
 
-std::string uringdump_bin() {
-    const char *v = std::getenv("UD_BIN");
-    return v && *v ? v : "./uringdump";
-}
-
-std::string fixture_bin() {
-    const char *v = std::getenv("UD_FIXTURE");
-    return v && *v ? v : "build/tests/ud_fixture";
-}
-
 bool in_ci() {
     const char *v = std::getenv("CI");
     return v && (std::strcmp(v, "true") == 0 || std::strcmp(v, "1") == 0);

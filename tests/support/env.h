@@ -5,10 +5,9 @@
 
 #include <string>
 
-namespace ud::test {
+#include "support/paths.h"
 
-std::string uringdump_bin();  // $UD_BIN or ./uringdump
-std::string fixture_bin();    // $UD_FIXTURE or build/tests/ud_fixture
+namespace ud::test {
 
 bool in_ci();
 

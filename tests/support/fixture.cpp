@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-#include "support/env.h"
+#include "support/paths.h"
 #include "support/run.h"
 
 namespace ud::test {

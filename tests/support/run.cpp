@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "support/env.h"
+#include "support/paths.h"
 
 namespace ud::test {
 

@@ -1,0 +1,133 @@
+#include "baselines.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "floor.skel.h"
+
+namespace ud::bench {
+namespace {
+
+std::string slurp(const std::string &path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+std::vector<int> open_fds(int pid) {
+    std::vector<int> out;
+    DIR *d = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+    if (!d) return out;
+    while (dirent *e = ::readdir(d))
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9') out.push_back(std::atoi(e->d_name));
+    ::closedir(d);
+    return out;
+}
+
+}  // namespace
+
+std::size_t read_fdinfo(const std::vector<std::pair<int, int>> &fds) {
+    std::size_t bytes = 0;
+    static char buf[1 << 16];
+    for (auto [pid, fd] : fds) {
+        std::string path = "/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd);
+        int f = ::open(path.c_str(), O_RDONLY);
+        if (f < 0) continue;
+        ssize_t n;
+        while ((n = ::read(f, buf, sizeof(buf))) > 0) bytes += static_cast<std::size_t>(n);
+        ::close(f);
+    }
+    return bytes;
+}
+
+std::uint64_t kcmp_match(int pid, int epfd, std::size_t limit, std::size_t *items) {
+    // The items, from fdinfo (as CRIU reads them): tfd per line.
+    std::istringstream in(slurp("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(epfd)));
+    std::vector<int> tfds;
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("tfd:", 0) == 0) tfds.push_back(std::atoi(line.c_str() + 4));
+    std::vector<int> fds = open_fds(pid);
+    std::uint64_t calls = 0;
+    *items = 0;
+    for (int tfd : tfds) {
+        if (limit && *items >= limit) break;
+        kcmp_epoll_slot slot{static_cast<__u32>(epfd), static_cast<__u32>(tfd), 0};
+        auto same = [&](int fd) {
+            calls++;
+            return ::syscall(SYS_kcmp, pid, pid, KCMP_EPOLL_TFD, fd, reinterpret_cast<unsigned long>(&slot)) == 0;
+        };
+        bool found = same(tfd);
+        for (std::size_t i = 0; !found && i < fds.size(); i++) found = same(fds[i]);
+        (*items)++;
+    }
+    return calls;
+}
+
+std::size_t pagemap_frames(int pid, int ring_fd) {
+    std::string text = slurp("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(ring_fd));
+    auto at = text.find("UserBufs:");
+    if (at == std::string::npos) return 0;
+    std::istringstream in(text.substr(at));
+    std::string line;
+    std::getline(in, line);
+    int pm = ::open(("/proc/" + std::to_string(pid) + "/pagemap").c_str(), O_RDONLY);
+    std::size_t pages = 0;
+    std::vector<std::uint64_t> entries;
+    while (std::getline(in, line)) {
+        auto x = line.find("0x");
+        auto slash = line.find('/');
+        if (line.empty() || (line[0] != ' ' && line[0] != '\t') || x == std::string::npos || slash == std::string::npos)
+            break;
+        std::uint64_t addr = std::strtoull(line.c_str() + x, nullptr, 16);
+        std::uint64_t len = std::strtoull(line.c_str() + slash + 1, nullptr, 10);
+        std::uint64_t first = addr / 4096, last = (addr + len - 1) / 4096;
+        entries.resize(last - first + 1);
+        ssize_t n = ::pread(pm, entries.data(), entries.size() * 8, static_cast<off_t>(first * 8));
+        if (n > 0) pages += static_cast<std::size_t>(n) / 8;
+    }
+    ::close(pm);
+    return pages;
+}
+
+Floor::Floor(int pid) {
+    skel_ = floor_bpf__open_and_load();
+    if (!skel_) throw std::runtime_error("cannot load the floor program");
+    union bpf_iter_link_info info;
+    std::memset(&info, 0, sizeof(info));
+    LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+    if (pid) {
+        info.task.pid = static_cast<__u32>(pid);
+        opts.link_info = &info;
+        opts.link_info_len = sizeof(info);
+    }
+    link_ = bpf_program__attach_iter(skel_->progs.floor_pass, &opts);
+    if (!link_) throw std::runtime_error("cannot attach the floor program");
+}
+
+Floor::~Floor() {
+    bpf_link__destroy(link_);
+    floor_bpf__destroy(skel_);
+}
+
+void Floor::pass() {
+    int fd = bpf_iter_create(bpf_link__fd(link_));
+    char buf[4096];
+    while (::read(fd, buf, sizeof(buf)) > 0) {
+    }
+    ::close(fd);
+}
+
+}  // namespace ud::bench

@@ -1,0 +1,17 @@
+#include "support/paths.h"
+
+#include <cstdlib>
+
+namespace ud::test {
+
+std::string uringdump_bin() {
+    const char *v = std::getenv("UD_BIN");
+    return v && *v ? v : "./uringdump";
+}
+
+std::string fixture_bin() {
+    const char *v = std::getenv("UD_FIXTURE");
+    return v && *v ? v : "build/tests/ud_fixture";
+}
+
+}  // namespace ud::test
