@@ -87,10 +87,11 @@ std::size_t pagemap_frames(int pid, int ring_fd) {
     std::size_t pages = 0;
     std::vector<std::uint64_t> entries;
     while (std::getline(in, line)) {
-        auto x = line.find("0x");
+        // "%5u: 0x%llx/%u": slots from 10000 on are not indented.
+        auto x = line.find(": 0x");
         auto slash = line.find('/');
-        if (line.empty() || (line[0] != ' ' && line[0] != '\t') || x == std::string::npos || slash == std::string::npos)
-            break;
+        if (x == std::string::npos || slash == std::string::npos) break;
+        x += 2;
         std::uint64_t addr = std::strtoull(line.c_str() + x, nullptr, 16);
         std::uint64_t len = std::strtoull(line.c_str() + slash + 1, nullptr, 10);
         std::uint64_t first = addr / 4096, last = (addr + len - 1) / 4096;

@@ -40,7 +40,12 @@ std::vector<std::string> fdinfo_section(const std::string &text, const std::stri
     bool inside = false;
     while (std::getline(in, line)) {
         if (inside) {
-            if (line.empty() || (line[0] != ' ' && line[0] != '\t')) break;
+            // "%5u: ...": indented below slot 10000, not from there on.
+            auto colon = line.find(':');
+            auto first = line.find_first_not_of(" \t");
+            if (colon == std::string::npos || first == std::string::npos || first == colon ||
+                line.substr(first, colon - first).find_first_not_of("0123456789") != std::string::npos)
+                break;
             out.push_back(line);
         } else if (line.rfind(section + ":", 0) == 0) {
             inside = true;

@@ -15,8 +15,7 @@ std::string fdinfo_text(int pid, int fd);
 // The value of a "Key:\tvalue" line of fdinfo, if present.
 std::optional<std::string> fdinfo_value(const std::string &text, const std::string &key);
 
-// Lines after "Section:\t..." up to the next line that is not indented
-// (UserFiles and UserBufs list their slots indented).
+// The slot lines ("%5u: ...") after "Section:\t..." (UserFiles, UserBufs).
 std::vector<std::string> fdinfo_section(const std::string &text, const std::string &section);
 
 struct EpollLine {
