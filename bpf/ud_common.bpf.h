@@ -88,6 +88,15 @@ struct {
 /* Zeroes for a new ud_states entry (a map value, so it may be that large). */
 static struct ud_state ud_state_zero;
 
+/* Whether a struct list_head at head_addr is empty. */
+static __always_inline bool ud_list_empty(void *head_addr)
+{
+	void *next = 0;
+
+	bpf_probe_read_kernel(&next, sizeof(next), head_addr);
+	return next == head_addr;
+}
+
 /* ---- objects and output ---- */
 
 /* Tokens: tgid:fd for an fd of the task_file iterator, tid:~0 for the
