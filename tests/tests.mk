@@ -14,9 +14,11 @@ $(BUILD)/tests/%.o: tests/%.cpp $(BPF_SKELS)
 $(TEST_BIN): $(TEST_OBJS) $(APP_OBJS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lpthread
 
-$(FIXTURE): tests/fixtures/ud_fixture.c
+FIXTURE_SRCS := $(wildcard tests/fixtures/*.c)
+
+$(FIXTURE): $(FIXTURE_SRCS) $(wildcard tests/fixtures/*.h)
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -Wall -Wextra -o $@ $< -luring -lpthread
+	$(CC) -O2 -g -Wall -Wextra -o $@ $(FIXTURE_SRCS) -luring -lpthread
 
 .PHONY: test-build
 test-build: uringdump $(TEST_BIN) $(FIXTURE)
