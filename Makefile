@@ -11,15 +11,19 @@ MANDIR  ?= $(PREFIX)/share/man
 
 CXX      ?= g++
 CLANG    ?= clang
+PROTOC   ?= protoc
 BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 
 BUILD    := build
+BIN      := uringdump
 ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
+# SANITIZE: extra compiler and linker flags for every C++ object (asan-test).
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP $(SANITIZE)
+LDFLAGS  += $(SANITIZE)
 CPPFLAGS += -Isrc -I$(BUILD) -Ibpf
-LDLIBS   += -lbpf -lelf -lz -luring -lfmt
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -28,16 +32,22 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 BPF_DEPS := $(wildcard bpf/*.h)
 
+# The image schema (src/image/uringdump.proto, installed with the tool)
+# compiles to build/image/uringdump.pb.{h,cc}.
+PROTO_SRC := src/image/uringdump.proto
+PROTO_HDR := $(BUILD)/image/uringdump.pb.h
+PROTO_OBJ := $(BUILD)/image/uringdump.pb.o
+
 APP_SRCS := $(filter-out src/cli/main.cpp,$(wildcard src/*/*.cpp))
-APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS))
+APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS)) $(PROTO_OBJ)
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
-	libfmt-dev rapidjson-dev doctest-dev util-linux
+	libfmt-dev rapidjson-dev doctest-dev util-linux protobuf-compiler libprotobuf-dev libclang-rt-14-dev
 
 .PHONY: all clean test bench install uninstall deps demo
-all: uringdump
+all: $(BIN)
 
 # Installs what the build needs; as root on Debian 12.
 deps:
@@ -57,18 +67,26 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_DEPS)
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-# Every C++ object may include a skeleton; generating them first keeps
-# dependency tracking simple.
-$(BUILD)/src/%.o: src/%.cpp $(BPF_SKELS)
+$(BUILD)/%.pb.cc $(BUILD)/%.pb.h: src/%.proto
+	@mkdir -p $(@D)
+	$(PROTOC) --cpp_out=$(BUILD) -Isrc $<
+
+$(PROTO_OBJ): $(BUILD)/image/uringdump.pb.cc $(PROTO_HDR)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# Every C++ object may include a skeleton or the schema's header; generating
+# them first keeps dependency tracking simple.
+$(BUILD)/src/%.o: src/%.cpp $(BPF_SKELS) $(PROTO_HDR)
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-uringdump: $(APP_OBJS) $(MAIN_OBJ)
+$(BIN): $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 
 clean:
-	rm -rf $(BUILD) uringdump
+	rm -rf $(BUILD) uringdump build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
