@@ -3,15 +3,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "collect/collector.h"
 #include "collect/procfs.h"
-#include "render/json_out.h"
-#include "render/snapshot_json.h"
-#include "render/snapshot_table.h"
 
 namespace ud::cli {
 
@@ -46,41 +41,12 @@ int cmd_show(Context &ctx) {
     int code = kOk;
     if (!parse_pids(ctx.args, pids, &code)) return code;
 
-    std::unique_ptr<collect::Collector> collector;
-    try {
-        collector = std::make_unique<collect::Collector>(
-            collect::CollectOptions{ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf});
-    } catch (const collect::BpfUnavailable &e) {
-        p_err(fmt::format("BPF cannot be used: {}", e.what()));
-        return kNoBpf;
-    }
-    model::Snapshot snap = collector->snapshot(pids);
-
-    if (!collector->using_bpf()) p_note("partial output: " + snap.partial.front());
-    for (std::size_t i = collector->using_bpf() ? 0 : 1; i < snap.partial.size(); i++)
-        p_note("partial output: " + snap.partial[i]);
-    if (collector->using_bpf() && !snap.pfn.ok) p_note("page frames not shown: " + snap.pfn.reason);
-    for (int pid : pids) {
-        bool found = std::any_of(snap.processes.begin(), snap.processes.end(),
-                                 [&](const model::Process &p) { return p.pid == pid; });
-        if (!found) p_note(fmt::format("process {} holds no io_uring or epoll instance", pid));
-    }
+    std::optional<model::Snapshot> taken = take_snapshot(ctx, pids, &code);
+    if (!taken) return code;
+    const model::Snapshot &snap = *taken;
     if (pids.empty() && snap.processes.empty() && !ctx.json) p_note("no process holds an io_uring or epoll instance");
 
-    if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
-            render::snapshot_json(j, snap);
-        }
-        std::fputc('\n', stdout);
-    } else {
-        render::snapshot_table(stdout, snap);
-    }
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-        p_err("cannot write the output");
-        return kError;
-    }
-    return kOk;
+    return print_snapshot(ctx, snap);
 }
 
 }  // namespace ud::cli
