@@ -14,6 +14,16 @@
 
 namespace ud::test {
 
+std::string proc_mem(int pid, std::uint64_t addr, std::size_t len) {
+    std::string out(len, '\0');
+    int fd = ::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    ssize_t n = ::pread(fd, out.data(), len, static_cast<off_t>(addr));
+    ::close(fd);
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return out;
+}
+
 std::string fdinfo_text(int pid, int fd) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
     std::stringstream ss;

@@ -31,6 +31,10 @@ std::vector<EpollLine> fdinfo_epoll(const std::string &text);
 // not present.
 std::optional<std::uint64_t> pagemap_pfn(int pid, std::uint64_t addr);
 
+// Bytes of pid's memory at addr, read through /proc/PID/mem; shorter than
+// len where the memory is not mapped.
+std::string proc_mem(int pid, std::uint64_t addr, std::size_t len);
+
 std::string fd_link(int pid, int fd);
 std::uint64_t fd_ino(int pid, int fd);
 std::vector<int> open_fds(int pid);
