@@ -24,6 +24,11 @@ std::string fixture_bin() {
     return v && *v ? v : "build/tests/ud_fixture";
 }
 
+std::string image_schema() {
+    const char *v = std::getenv("UD_SCHEMA");
+    return v && *v ? v : "src/image/uringdump.proto";
+}
+
 bool in_ci() {
     const char *v = std::getenv("CI");
     return v && (std::strcmp(v, "true") == 0 || std::strcmp(v, "1") == 0);
