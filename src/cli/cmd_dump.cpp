@@ -103,7 +103,8 @@ void report_written(const Context &ctx, const model::Snapshot &snap, const image
                 static_cast<unsigned long long>(w.frames()), static_cast<unsigned long long>(w.bytes()));
     if (info.with_pages)
         std::printf(", %llu bytes of buffer contents", static_cast<unsigned long long>(stats.content_bytes));
-    if (!info.obstacles.empty()) std::printf(", %zu obstacles marked", info.obstacles.size());
+    if (!info.obstacles.empty())
+        std::printf(", %zu obstacle%s marked", info.obstacles.size(), info.obstacles.size() == 1 ? "" : "s");
     std::printf("\n");
 }
 
