@@ -10,24 +10,29 @@ namespace {
 using model::Process;
 using model::Ring;
 
+// Entry i of a table (fixed files, buffers) comes after entry i - 1 and
+// within the table's size.
+template <typename Entries>
+void check_slot(const Ring &r, const Entries &entries, std::size_t i, std::uint32_t table, const char *what,
+                const std::string &where, std::vector<std::string> &out) {
+    std::uint32_t slot = entries[i].slot;
+    if (i && slot <= entries[i - 1].slot) out.push_back(fmt::format("{}: {} slot {} out of order", where, what, slot));
+    if (r.state_known && slot >= table)
+        out.push_back(fmt::format("{}: {} slot {} beyond the table of {}", where, what, slot, table));
+}
+
 void check_ring(const Image &img, const Process &p, std::uint32_t ri, std::vector<std::string> &out) {
     const Ring &r = p.rings[ri];
     std::string where = fmt::format("pid {} {}", p.pid, ring_label(r));
-    auto file_known = [&](model::FileId id) { return !id || img.snap.files.count(id); };
     for (std::size_t i = 0; i < r.files.size(); i++) {
         const auto &f = r.files[i];
-        if (i && f.slot <= r.files[i - 1].slot)
-            out.push_back(fmt::format("{}: fixed-file slot {} out of order", where, f.slot));
-        if (r.state_known && f.slot >= r.state.nr_files)
-            out.push_back(fmt::format("{}: fixed-file slot {} beyond the table of {}", where, f.slot, r.state.nr_files));
-        if (!file_known(f.file)) out.push_back(fmt::format("{}: fixed-file slot {} names no file of the image", where, f.slot));
+        check_slot(r, r.files, i, r.state.nr_files, "fixed-file", where, out);
+        if (f.file && !img.snap.files.count(f.file))
+            out.push_back(fmt::format("{}: fixed-file slot {} names no file of the image", where, f.slot));
     }
     for (std::uint32_t bi = 0; bi < r.buffers.size(); bi++) {
         const auto &b = r.buffers[bi];
-        if (bi && b.slot <= r.buffers[bi - 1].slot)
-            out.push_back(fmt::format("{}: buffer slot {} out of order", where, b.slot));
-        if (r.state_known && b.slot >= r.state.nr_bufs)
-            out.push_back(fmt::format("{}: buffer slot {} beyond the table of {}", where, b.slot, r.state.nr_bufs));
+        check_slot(r, r.buffers, bi, r.state.nr_bufs, "buffer", where, out);
         std::uint64_t seg_bytes = 0;
         for (std::uint32_t i = 0; i < b.seg_count; i++) seg_bytes += r.segments[b.seg_begin + i].len;
         if (b.seg_count && seg_bytes != b.len)

@@ -2,6 +2,7 @@
 // comes back, renders the same, and holds no kernel address.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "image/image_check.h"
@@ -138,4 +139,23 @@ TEST_CASE("image check: the restore plan counts what the image holds") {
     CHECK(plan[0].rings[0].buffer_bytes == 8192 + 5000 + 65536);
     REQUIRE(plan[0].epolls.size() == 1);
     CHECK(plan[0].epolls[0].items == snap.processes[0].epolls[0].items.size());
+}
+
+TEST_CASE("image check: slots out of order or beyond their table, and short segments, are reported") {
+    model::Snapshot snap = sample_snapshot();
+    model::Ring &ring = snap.processes[0].rings[0];
+    std::swap(ring.files[0], ring.files[1]);  // slots 5, 0, 9
+    ring.buffers[2].slot = ring.state.nr_bufs;  // one past the table
+    ring.segments[0].len = 100;                 // buffer 0's segments no longer add up
+    auto memory = sample_memory(snap);
+    image::Image img = decode_image(encode_image(sample_info(snap, memory), snap, memory));
+    auto problems = image::check_consistency(img);
+    auto reported = [&](const std::string &what) {
+        return std::any_of(problems.begin(), problems.end(),
+                           [&](const std::string &p) { return p.find(what) != std::string::npos; });
+    };
+    CHECK(problems.size() == 3);
+    CHECK(reported("fixed-file slot 0 out of order"));
+    CHECK(reported("buffer slot 8 beyond the table of 8"));
+    CHECK(reported("buffer slot 0: segments hold 4196 bytes of 8192"));
 }
