@@ -11,17 +11,21 @@ MANDIR  ?= $(PREFIX)/share/man
 
 CXX      ?= g++
 CLANG    ?= clang
+PROTOC   ?= protoc
 BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 
 BUILD    := build
+BIN      := uringdump
 ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
+# SANITIZE: extra compiler and linker flags for every C++ object (asan-test).
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP $(SANITIZE)
+LDFLAGS  += $(SANITIZE)
 # RAPIDJSON_SSE2: vectorised scanning of strings to escape (x86-64 baseline);
 # NDEBUG: RapidJSON checks its nesting with assert() on every value otherwise.
 CPPFLAGS += -Isrc -I$(BUILD) -Ibpf -DRAPIDJSON_SSE2 -DNDEBUG
-LDLIBS   += -lbpf -lelf -lz -luring -lfmt
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -31,17 +35,24 @@ BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS)) \
 	$(patsubst bpf/%.bpf.c,$(BUILD)/%.lskel.h,$(BPF_SRCS))
 BPF_DEPS := $(wildcard bpf/*.h)
 
+# The image schema (src/image/uringdump.proto, installed with the tool)
+# compiles to build/image/uringdump.pb.{h,cc}.
+PROTO_SRC := src/image/uringdump.proto
+PROTO_HDR := $(BUILD)/image/uringdump.pb.h
+PROTO_OBJ := $(BUILD)/image/uringdump.pb.o
+
 APP_SRCS := $(filter-out src/cli/main.cpp,$(wildcard src/*/*.cpp))
 APP_CSRCS := $(wildcard src/*/*.c)
-APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS)) $(patsubst src/%.c,$(BUILD)/src/%.o,$(APP_CSRCS))
+APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS)) $(patsubst src/%.c,$(BUILD)/src/%.o,$(APP_CSRCS)) \
+	$(PROTO_OBJ)
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
-	libfmt-dev rapidjson-dev doctest-dev util-linux fio
+	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev
 
 .PHONY: all clean test bench install uninstall deps demo
-all: uringdump
+all: $(BIN)
 
 # Installs what the build needs; as root on Debian 12.
 deps:
@@ -65,23 +76,31 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.lskel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name $*_light > $@.tmp && mv $@.tmp $@
 
-# Every C++ object may include a skeleton; generating them first keeps
-# dependency tracking simple.
-$(BUILD)/src/%.o: src/%.cpp $(BPF_SKELS)
+$(BUILD)/%.pb.cc $(BUILD)/%.pb.h: src/%.proto
+	@mkdir -p $(@D)
+	$(PROTOC) --cpp_out=$(BUILD) -Isrc $<
+
+$(PROTO_OBJ): $(BUILD)/image/uringdump.pb.cc $(PROTO_HDR)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# Every C++ object may include a skeleton or the schema's header; generating
+# them first keeps dependency tracking simple.
+$(BUILD)/src/%.o: src/%.cpp $(BPF_SKELS) $(PROTO_HDR)
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/src/%.o: src/%.c $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O2 -g -Wall -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -O2 -g -Wall -MMD -MP $(SANITIZE) -c $< -o $@
 
-uringdump: $(APP_OBJS) $(MAIN_OBJ)
+$(BIN): $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 include tests/tests.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 clean:
-	rm -rf $(BUILD) uringdump
+	rm -rf $(BUILD) uringdump build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -129,7 +129,22 @@ struct ud_ring {
 	__u32 layout;          /* enum ud_layout */
 	__u32 counts_partial;  /* buf_groups/personalities could not be counted completely */
 	__u32 alias;           /* 1: tables were emitted under another fd or process in this snapshot */
+	/* Whether the ring holds requests (bpf/ud_ring_busy.bpf.h); UD_UNKNOWN
+	 * where this kernel does not say. */
+	__u32 req_allocated;   /* ctx->nr_req_allocated: requests the ring allocated */
+	__u32 req_cached;      /* of those, the ones idle in its free cache */
+	__u32 busy;            /* UD_BUSY_*: kernel lists that hold waiting requests */
+	__u32 restricted;      /* IORING_REGISTER_RESTRICTIONS applied */
 };
+
+#define UD_UNKNOWN 0xffffffffU
+
+/* ud_ring.busy */
+#define UD_BUSY_POLL     0x1  /* cancel_table: armed polls (a read on an empty pipe, ...) */
+#define UD_BUSY_TIMEOUT  0x2  /* timeout_list */
+#define UD_BUSY_IOPOLL   0x4  /* iopoll_list: IORING_SETUP_IOPOLL requests issued */
+#define UD_BUSY_DEFER    0x8  /* defer_list: drained (IOSQE_IO_DRAIN) requests */
+#define UD_BUSY_TASKWORK 0x10 /* work_llist: completions waiting for task work */
 
 struct ud_ring_file {
 	struct ud_hdr hdr;

@@ -117,6 +117,15 @@ static __always_inline __u32 ud_layout(void)
 	return UD_LAYOUT_UNKNOWN;
 }
 
+/* Whether a struct list_head at head_addr is empty. */
+static __always_inline bool ud_list_empty(void *head_addr)
+{
+	void *next = 0;
+
+	bpf_probe_read_kernel(&next, sizeof(next), head_addr);
+	return next == head_addr;
+}
+
 /* ---- objects and output ---- */
 
 /* Tokens: tgid:fd for an fd of the task_file iterator, tid:~0 for the

@@ -13,6 +13,7 @@
 
 #include "ud_common.bpf.h"
 #include "ud_file.bpf.h"
+#include "ud_ring_busy.bpf.h"
 #include "ud_xarray.bpf.h"
 
 #define UD_PAGE_SHIFT 12
@@ -34,14 +35,6 @@ static __always_inline __u32 ud_nr_bufs(struct io_ring_ctx *ctx, __u32 layout)
 	if (layout == UD_LAYOUT_FLAT)
 		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, nr_user_bufs);
 	return 0;
-}
-
-static __always_inline bool ud_list_empty(void *head_addr)
-{
-	void *next = 0;
-
-	bpf_probe_read_kernel(&next, sizeof(next), head_addr);
-	return next == head_addr;
 }
 
 /* Fills everything of a RING record that comes from the ring itself. */
@@ -96,6 +89,7 @@ static __noinline void ud_ring_state(struct ud_out *o, struct io_ring_ctx *ctx)
 		r->zcrx = BPF_CORE_READ(ctx, zcrx_ctxs.xa_head) != 0;
 	else if (bpf_core_field_exists(ctx->ifq))
 		r->zcrx = BPF_CORE_READ(ctx, ifq) != 0;
+	ud_ring_busy(o, ctx);
 }
 
 /* ---- fixed files ---- */

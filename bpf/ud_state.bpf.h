@@ -115,6 +115,18 @@ struct ud_tctx_walk {
 	__u32 stopped_at;  /* first ring whose record did not fit, or ~0 */
 };
 
+/* Counting the requests of a ring (ud_ring_busy.bpf.h). */
+struct ud_busy_walk {
+	struct io_wq_work_node *node; /* free cache: next node to count */
+	void *hbs;                    /* cancel_table buckets */
+	__u32 nr_buckets;
+	__u32 bucket;
+	__u32 stride;
+	__u32 list_off;
+	__u32 count;
+	__u32 done;
+};
+
 struct ud_state {
 	struct ud_obj obj;
 	struct ud_files_walk fw;
@@ -123,6 +135,7 @@ struct ud_state {
 	struct ud_path_walk pw;
 	struct ud_xa_walk xw[2]; /* [UD_XA_COUNT]: counting; [UD_XA_TCTX]: a thread's rings */
 	struct ud_tctx_walk tw;
+	struct ud_busy_walk busy;
 	union {
 		struct ud_ring ring;
 		struct ud_file file;

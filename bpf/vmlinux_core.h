@@ -235,6 +235,41 @@ struct io_file_table___flat {
 	unsigned long *bitmap;
 };
 
+/* Requests in flight (bpf/ud_ring_busy.bpf.h). */
+struct hlist_head {
+	void *first;
+};
+
+struct llist_head {
+	void *first;
+};
+
+struct io_wq_work_node {
+	struct io_wq_work_node *next;
+};
+
+struct io_wq_work_list {
+	struct io_wq_work_node *first;
+	struct io_wq_work_node *last;
+};
+
+struct io_submit_state {
+	struct io_wq_work_node free_list;
+};
+
+struct io_hash_bucket {
+	struct hlist_head list;
+};
+
+struct io_hash_table {
+	struct io_hash_bucket *hbs;
+	unsigned int hash_bits;
+};
+
+struct io_restriction {
+	bool registered;
+};
+
 struct io_sq_data {
 	struct task_struct *thread;
 	int sq_cpu;
@@ -259,6 +294,14 @@ struct io_ring_ctx {
 	struct list_head napi_list; /* 6.10+, CONFIG_NET_RX_BUSY_POLL */
 	struct xarray zcrx_ctxs;    /* 6.17+ */
 	void *ifq;                  /* 6.15..6.16: a single zcrx interface queue */
+	unsigned int nr_req_allocated;       /* recent kernels only */
+	struct io_submit_state submit_state;
+	struct io_hash_table cancel_table;
+	struct list_head timeout_list;
+	struct io_wq_work_list iopoll_list;
+	struct list_head defer_list;
+	struct llist_head work_llist;        /* 6.1+: DEFER_TASKRUN completions */
+	struct io_restriction restrictions;
 };
 
 struct io_ring_ctx___flat {

@@ -2,9 +2,11 @@
 // help` and `uringdump CMD help` come from here.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "cli/context.h"
+#include "model/snapshot.h"
 
 namespace ud::cli {
 
@@ -13,6 +15,7 @@ struct Command {
     int (*run)(Context &);
     std::string_view usage;    // one line per form, after "uringdump "
     std::string_view summary;  // one line
+    std::string_view options = {};  // the command's own options, space separated ("-o --force")
 };
 
 const Command *find_command(std::string_view name);
@@ -20,6 +23,27 @@ const Command *commands_begin();
 const Command *commands_end();
 
 int cmd_show(Context &ctx);
+int cmd_dump(Context &ctx);
+int cmd_image(Context &ctx);
+
+// Where a snapshot's time went (-d or UD_TIMING=1): filled by take_snapshot,
+// completed and printed on stderr by print_snapshot.
+struct SnapshotTiming {
+    bool wanted = false;
+    std::string collect;  // "load .. ms (..), calibrate .., collect .. (..)"
+};
+
+// One snapshot of pids (every process when empty) through the collector,
+// with notes on stderr on what it lacks. Empty, with the error printed and
+// *exit_code set, when --require-bpf was given and BPF cannot be used.
+std::optional<model::Snapshot> take_snapshot(const Context &ctx, const std::vector<int> &pids, int *exit_code,
+                                             SnapshotTiming *timing = nullptr);
+
+// Notes on stderr on what a snapshot lacks (its partial list, page frames).
+void note_gaps(const model::Snapshot &snap);
+
+// Writes a snapshot to stdout as show does: tables, or JSON with -j/-p.
+int print_snapshot(const Context &ctx, const model::Snapshot &snap, const SnapshotTiming *timing = nullptr);
 
 // Parses PID arguments; on a bad one prints the error and returns false with
 // *exit_code set.

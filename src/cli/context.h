@@ -13,6 +13,12 @@ struct Context {
     bool debug = false;
     bool require_bpf = false;
     bool force_procfs = false;
+    // Options of one command (Command::options lists which take them).
+    std::string output;  // -o PATH
+    bool force = false;  // --force
+    bool pages = false;  // --pages
+    bool check = false;  // --check
+    std::vector<std::string> command_options;  // those given, as spelled in Command::options
     std::vector<std::string> args;  // after the command name
 };
 

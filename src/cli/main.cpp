@@ -16,6 +16,11 @@ namespace {
 const Command kCommands[] = {
     {"show", cmd_show, "show [PID...]",
      "rings, fixed files, registered buffers with page frames and epoll items of processes"},
+    {"dump", cmd_dump, "dump PID... -o PATH [--force] [--pages] | dump --check PID...",
+     "write a checkpoint image of the processes' rings and epoll sets, or only check that one can be written",
+     "-o --force --pages --check"},
+    {"image", cmd_image, "image show PATH | image check PATH",
+     "render an image as show does, or validate it and list what a restore would need"},
 };
 
 void print_help(std::FILE *f) {
@@ -34,7 +39,12 @@ void print_help(std::FILE *f) {
                  "      --require-bpf   fail instead of falling back to /proc\n"
                  "      --procfs        read /proc only, without BPF (also URINGDUMP_NO_BPF=1)\n"
                  "  -V, --version       print the version\n"
-                 "  -h, --help          print this help\n");
+                 "  -h, --help          print this help\n"
+                 "\nOptions of dump:\n"
+                 "  -o, --output PATH   the image to write (not replaced unless --force)\n"
+                 "      --force         write despite obstacles (marked in the image); replace PATH\n"
+                 "      --pages         include the contents of every registered buffer\n"
+                 "      --check         only report whether an image could be written\n");
 }
 
 }  // namespace
@@ -56,6 +66,9 @@ OptResult apply_option(const std::string &arg, Context &ctx) {
         else if (name == "pretty" || name == "p") ctx.json = ctx.pretty = true;
         else if (name == "debug" || name == "d") ctx.debug = true;
         else if (name == "require-bpf") ctx.require_bpf = true;
+        else if (name == "force") ctx.force = true, ctx.command_options.push_back("--force");
+        else if (name == "pages") ctx.pages = true, ctx.command_options.push_back("--pages");
+        else if (name == "check") ctx.check = true, ctx.command_options.push_back("--check");
         else if (name == "procfs") ctx.force_procfs = true;
         else if (name == "version" || name == "V") return OptResult::version;
         else if (name == "help" || name == "h") return OptResult::help;
@@ -79,6 +92,20 @@ int main_impl(int argc, char **argv) {
         bool is_option = !only_positional && a.size() > 1 && a[0] == '-';
         if (is_option && a == "--") {
             only_positional = true;
+            continue;
+        }
+        // The one option with a value: -o PATH, --output PATH, --output=PATH.
+        if (is_option && (a == "-o" || a == "--output" || a.rfind("--output=", 0) == 0)) {
+            bool inline_value = a.rfind("--output=", 0) == 0;
+            if (inline_value)
+                ctx.output = a.substr(9);
+            else if (i + 1 < argc)
+                ctx.output = argv[++i];
+            if (ctx.output.empty()) {
+                p_err("option " + a + " needs a path");
+                return kUsage;
+            }
+            ctx.command_options.push_back("-o");
             continue;
         }
         if (is_option) {
@@ -108,6 +135,18 @@ int main_impl(int argc, char **argv) {
     if (!cmd) {
         p_err("unknown command '" + name + "' (see uringdump help)");
         return kUsage;
+    }
+    for (auto &opt : ctx.command_options) {
+        bool takes = false;
+        for (std::string_view rest = cmd->options; !rest.empty();) {
+            std::size_t sp = rest.find(' ');
+            takes |= rest.substr(0, sp) == opt;
+            rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+        }
+        if (!takes) {
+            p_err("option " + opt + " does not apply to " + name + " (see uringdump help)");
+            return kUsage;
+        }
     }
     if (ctx.args.size() == 1 && ctx.args[0] == "help") {
         std::printf("Usage: uringdump %.*s\n  %.*s\n", static_cast<int>(cmd->usage.size()), cmd->usage.data(),

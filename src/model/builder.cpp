@@ -86,6 +86,12 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
     s.zcrx = r.zcrx != 0;
     s.iowq_max[0] = r.iowq_max[0];
     s.iowq_max[1] = r.iowq_max[1];
+    // The cache count races with the ring's own use; a count above what was
+    // allocated says only that, and leaves the number unknown.
+    if (r.req_allocated != UD_UNKNOWN && r.req_cached != UD_UNKNOWN && r.req_cached <= r.req_allocated)
+        s.inflight = r.req_allocated - r.req_cached;
+    s.waiting = r.busy;
+    s.restricted = r.restricted != 0;
 
     RingRef ref{pi, it->second};
     if (r.alias) {

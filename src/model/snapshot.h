@@ -88,6 +88,11 @@ struct RingState {
     bool napi = false;
     bool zcrx = false;
     std::uint32_t iowq_max[2] = {0, 0};
+    // Requests the ring holds inside the kernel (BPF reader only): allocated
+    // and not idle in its cache. Empty when this kernel does not count them.
+    std::optional<std::uint32_t> inflight;
+    std::uint32_t waiting = 0;  // kernel lists holding requests, UD_BUSY_* bits (bpf/records.h)
+    bool restricted = false;    // IORING_REGISTER_RESTRICTIONS applied
 };
 
 // A thread whose io_uring context refers to the ring.

@@ -14,4 +14,9 @@ std::string fixture_bin() {
     return v && *v ? v : "build/tests/ud_fixture";
 }
 
+std::string image_schema() {
+    const char *v = std::getenv("UD_SCHEMA");
+    return v && *v ? v : "src/image/uringdump.proto";
+}
+
 }  // namespace ud::test

@@ -14,6 +14,16 @@
 
 namespace ud::test {
 
+std::string proc_mem(int pid, std::uint64_t addr, std::size_t len) {
+    std::string out(len, '\0');
+    int fd = ::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    ssize_t n = ::pread(fd, out.data(), len, static_cast<off_t>(addr));
+    ::close(fd);
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return out;
+}
+
 std::string fdinfo_text(int pid, int fd) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
     std::stringstream ss;
@@ -40,12 +50,13 @@ std::vector<std::string> fdinfo_section(const std::string &text, const std::stri
     bool inside = false;
     while (std::getline(in, line)) {
         if (inside) {
-            // "%5u: ...": indented below slot 10000, not from there on.
+            // Entries are indented ("  op=..", "%5u: .."), except slot lines
+            // from slot 10000 on, which fill the whole width of %5u.
             auto colon = line.find(':');
-            auto first = line.find_first_not_of(" \t");
-            if (colon == std::string::npos || first == std::string::npos || first == colon ||
-                line.substr(first, colon - first).find_first_not_of("0123456789") != std::string::npos)
-                break;
+            bool indented = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+            bool slot = colon != std::string::npos && colon > 0 &&
+                        line.substr(0, colon).find_first_not_of("0123456789") == std::string::npos;
+            if (!indented && !slot) break;
             out.push_back(line);
         } else if (line.rfind(section + ":", 0) == 0) {
             inside = true;

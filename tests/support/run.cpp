@@ -12,14 +12,13 @@
 
 namespace ud::test {
 
-Result run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env) {
-    int out[2], err[2];
-    if (::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+pid_t spawn(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env, int out_fd,
+            int err_fd) {
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork");
     if (pid == 0) {
-        ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
+        ::dup2(out_fd, 1);
+        ::dup2(err_fd, 2);
         int devnull = ::open("/dev/null", O_RDONLY);
         ::dup2(devnull, 0);
         for (auto &[k, v] : env) {
@@ -30,6 +29,13 @@ Result run(const std::vector<std::string> &argv, const std::map<std::string, std
         }
         exec_argv(argv);
     }
+    return pid;
+}
+
+Result run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env) {
+    int out[2], err[2];
+    if (::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+    pid_t pid = spawn(argv, env, out[1], err[1]);
     ::close(out[1]);
     ::close(err[1]);
     Result r;

@@ -1,6 +1,8 @@
 // Runs a program to completion and captures what it printed.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -12,6 +14,11 @@ struct Result {
     std::string out;  // stdout
     std::string err;  // stderr
 };
+
+// Starts argv with stdout and stderr on the given fds and stdin on
+// /dev/null; env as for run(). Returns the child's pid.
+pid_t spawn(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env, int out_fd,
+            int err_fd);
 
 // env: extra variables (NAME -> value; empty value unsets NAME).
 Result run(const std::vector<std::string> &argv, const std::map<std::string, std::string> &env = {});

@@ -1,0 +1,20 @@
+#include "cli/obstacle_report.h"
+
+namespace ud::cli {
+
+void obstacles_json(render::JsonOut &j, const std::vector<image::Obstacle> &obstacles) {
+    j.begin_array();
+    for (auto &o : obstacles) {
+        j.begin_object().kv_i("pid", o.pid).kv("where", o.where).kv("kind", image::obstacle_name(o.kind));
+        if (o.ring) j.kv_u("ring", *o.ring);
+        if (o.slot) j.kv_u("slot", *o.slot);
+        j.kv_b("quiescence", image::is_quiescence(o.kind)).kv("detail", o.detail).end_object();
+    }
+    j.end_array();
+}
+
+void print_obstacles(std::FILE *f, const char *prefix, const std::vector<image::Obstacle> &obstacles) {
+    for (auto &o : obstacles) std::fprintf(f, "%s%s\n", prefix, image::obstacle_line(o).c_str());
+}
+
+}  // namespace ud::cli
