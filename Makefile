@@ -52,6 +52,9 @@ DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev lib
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev
 
 .PHONY: all clean test bench install uninstall deps demo
+# Generated headers and BPF objects are kept: deleting them as intermediate
+# files would rebuild everything that includes them on every make.
+.SECONDARY:
 all: $(BIN)
 
 # Installs what the build needs; as root on Debian 12.
