@@ -53,6 +53,22 @@ __u32 ud_kernel_layout;
 /* Room kept for the CONT and WARN records a walk writes when it stops. */
 #define UD_RESERVE 256
 
+/*
+ * Output. By default every record goes out as it is (bpf_seq_write). A
+ * program that defines UD_TEXT_OUTPUT before including the walkers (the
+ * pinnable iterators of uringdump_text.bpf.c) prints lines instead: it
+ * defines ud_text_put(), and every record is budgeted as a line of at most
+ * UD_TEXT_LINE bytes, so that text never overruns the per-object buffer.
+ */
+#ifdef UD_TEXT_OUTPUT
+#define UD_TEXT_LINE 320
+#define UD_COST(size) ((size) > UD_TEXT_LINE ? (size) : UD_TEXT_LINE)
+struct ud_out;
+static void ud_text_put(struct ud_out *o, const void *rec, __u32 size);
+#else
+#define UD_COST(size) (size)
+#endif
+
 /* Bounds. Each is the largest table the kernel allows, so that hitting one
  * means the data is inconsistent (read while it changed), never that a
  * legitimate table was cut short. */
@@ -179,7 +195,7 @@ static __always_inline bool ud_fits(struct ud_out *o, __u32 size)
 {
 	struct ud_obj *ob = &o->st->obj;
 
-	if (ob->used + size + UD_RESERVE > ob->limit) {
+	if (ob->used + UD_COST(size) + UD_RESERVE > ob->limit) {
 		ob->full = 1;
 		return false;
 	}
@@ -190,8 +206,12 @@ static __always_inline bool ud_fits(struct ud_out *o, __u32 size)
  * small records the reserve is for. */
 static __always_inline void ud_put(struct ud_out *o, const void *rec, __u32 size)
 {
+#ifdef UD_TEXT_OUTPUT
+	ud_text_put(o, rec, size);
+#else
 	bpf_seq_write(o->seq, rec, size);
 	o->st->obj.used += size;
+#endif
 }
 
 static __noinline void ud_warn(struct ud_out *o, __u32 table, __u32 code, __u64 owner, __u64 value)
@@ -253,6 +273,11 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	struct ud_obj *ob = &o->st->obj;
 	struct ud_seen_val *v, nv;
 
+#ifdef UD_TEXT_OUTPUT
+	/* A pinned iterator has no snapshot generation: each fd prints its
+	 * ring or epoll set whole. */
+	return true;
+#endif
 	v = bpf_map_lookup_elem(&ud_seen, &owner);
 	if (v && v->gen == ud_gen) {
 		if (v->token != ob->token)

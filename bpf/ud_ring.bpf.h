@@ -277,7 +277,7 @@ static __always_inline long ud_emit_segs(struct ud_out *o, struct ud_bufs_walk *
 	n = w->nr_bvecs - w->seg;
 	if (n > UD_SEG_BATCH)
 		n = UD_SEG_BATCH;
-	room = ob->used + UD_RESERVE < ob->limit ? (ob->limit - ob->used - UD_RESERVE) / sizeof(*rec) : 0;
+	room = ob->used + UD_RESERVE < ob->limit ? (ob->limit - ob->used - UD_RESERVE) / UD_COST(sizeof(*rec)) : 0;
 	if (n > room)
 		n = room;
 	if (!n) {
@@ -391,7 +391,12 @@ struct ud_ring_ref {
 	__u32 tid;
 	__s32 reg_index;
 	__u32 resume;
+	__u32 tables;      /* UD_WALK_*: which tables to walk (the text iterators want one) */
 };
+
+#define UD_WALK_FILES 1
+#define UD_WALK_BUFS 2
+#define UD_WALK_ALL (UD_WALK_FILES | UD_WALK_BUFS)
 
 /*
  * Emits a ring. Normally: the RING record, then its tables unless another
@@ -430,8 +435,10 @@ static __noinline void ud_emit_ring(struct ud_out *o, struct ud_ring_ref *ref)
 	ud_put(o, r, sizeof(*r));
 	if (!first)
 		return;
-	ud_walk_files(o, ctx, 0);
-	ud_walk_bufs(o, ctx, 0, 0);
+	if (ref->tables & UD_WALK_FILES)
+		ud_walk_files(o, ctx, 0);
+	if (ref->tables & UD_WALK_BUFS)
+		ud_walk_bufs(o, ctx, 0, 0);
 }
 
 #endif

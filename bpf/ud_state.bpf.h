@@ -127,8 +127,18 @@ struct ud_busy_walk {
 	__u32 done;
 };
 
+/* The pinnable text iterators' working memory (uringdump_text.bpf.c). */
+struct ud_text {
+	char line[512];        /* the line being formatted (a power of two: masks) */
+	char name[264];        /* name of the file of the last FILE record */
+	__u64 buf_addr;        /* user address of the buffer whose segments follow */
+	__s32 fd;              /* the ring or epoll fd being printed */
+	__u32 kind;            /* which table this iterator prints */
+};
+
 struct ud_state {
 	struct ud_obj obj;
+	struct ud_text text;
 	struct ud_files_walk fw;
 	struct ud_bufs_walk bw;
 	struct ud_epoll_walk ew;

@@ -62,6 +62,7 @@ int ud_task_file(struct bpf_iter__task_file *ctx)
 			.via = UD_VIA_FD,
 			.reg_index = -1,
 			.resume = ud_resume_mode,
+			.tables = UD_WALK_ALL,
 		};
 
 		ud_emit_ring(&o, &ref);
@@ -81,7 +82,7 @@ static long ud_tctx_step(__u32 k, void *data)
 	struct ud_out *o = data;
 	struct ud_state *st = o->st;
 	struct ud_tctx_walk *w = &st->tw;
-	struct ud_ring_ref ref = { .fd = -1, .tid = w->tid, .reg_index = -1 };
+	struct ud_ring_ref ref = { .fd = -1, .tid = w->tid, .reg_index = -1, .tables = UD_WALK_ALL };
 	struct io_ring_ctx *ctx = 0;
 	struct file *file = 0;
 

@@ -25,6 +25,8 @@ const Command *commands_end();
 int cmd_show(Context &ctx);
 int cmd_dump(Context &ctx);
 int cmd_image(Context &ctx);
+int cmd_iter(Context &ctx);
+int cmd_feature(Context &ctx);
 
 // Where a snapshot's time went (-d or UD_TIMING=1): filled by take_snapshot,
 // completed and printed on stderr by print_snapshot.

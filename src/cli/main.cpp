@@ -21,6 +21,10 @@ const Command kCommands[] = {
      "-o --force --pages --check"},
     {"image", cmd_image, "image show PATH | image check PATH",
      "render an image as show does, or validate it and list what a restore would need"},
+    {"iter", cmd_iter, "iter pin {io_uring_file|io_uring_buf|epoll} PATH [pid PID] | iter list | iter unpin PATH",
+     "pin a text iterator in bpffs (read it with cat), list the pinned ones, remove one"},
+    {"feature", cmd_feature, "feature",
+     "probe what this kernel and these privileges allow: BTF, iterators, layout, page frames, fallback"},
 };
 
 void print_help(std::FILE *f) {

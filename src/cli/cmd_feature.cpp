@@ -1,0 +1,126 @@
+// uringdump feature: what this kernel and these privileges allow, each line
+// from a real probe (as `bpftool feature probe`), and whether show would
+// fall back to /proc.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "collect/bpf_reader.h"
+#include "collect/collector.h"
+#include "records.h"
+#include "render/json_out.h"
+
+namespace ud::cli {
+namespace {
+
+struct Probe {
+    std::string key;    // JSON key
+    std::string label;  // table label
+    bool ok = false;
+    std::string detail;
+};
+
+// Effective capability bits from /proc/self/status.
+unsigned long long cap_eff() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("CapEff:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
+    return 0;
+}
+
+std::string layout_name(std::uint32_t layout) {
+    switch (layout) {
+    case UD_LAYOUT_RSRC: return "io_rsrc_data nodes (6.13+)";
+    case UD_LAYOUT_FLAT: return "flat file_table.files and user_bufs (6.1 to 6.12)";
+    default: return "unknown";
+    }
+}
+
+std::vector<Probe> probe_all() {
+    std::vector<Probe> out;
+    struct stat st;
+    std::string btf = collect::vmlinux_btf_path();
+    bool has_btf = ::stat(btf.c_str(), &st) == 0;
+    out.push_back({"btf", "kernel BTF", has_btf,
+                   has_btf ? btf + ", " + std::to_string(st.st_size / 1024) + " KiB" : btf + " missing"});
+
+    unsigned long long caps = cap_eff();
+    auto cap = [&](int bit) { return (caps >> bit) & 1ULL; };
+    bool privileged = cap(39) && cap(38);  // CAP_BPF, CAP_PERFMON
+    out.push_back({"privileges", "CAP_BPF and CAP_PERFMON", privileged,
+                   std::string("CAP_BPF ") + (cap(39) ? "yes" : "no") + ", CAP_PERFMON " +
+                       (cap(38) ? "yes" : "no") + ", CAP_SYS_ADMIN " + (cap(21) ? "yes" : "no")});
+
+    std::unique_ptr<collect::BpfReader> reader;
+    std::string why;
+    try {
+        reader = std::make_unique<collect::BpfReader>();
+    } catch (const std::exception &e) {
+        why = e.what();
+    }
+    if (!reader) {
+        out.push_back({"programs", "BPF programs load", false, why});
+    } else {
+        const auto &f = reader->facts();
+        char ms[64];
+        std::snprintf(ms, sizeof(ms), "%.1f ms", static_cast<double>(f.load_ns) / 1e6);
+        out.push_back({"programs", "BPF programs load", true, std::string(reader->loader()) + ", " + ms});
+        // A pass over this process alone: the task_file iterator and its
+        // pid parameter (6.1+) at work.
+        int self = static_cast<int>(::getpid());
+        model::Snapshot one = reader->collect({self});
+        bool only_self = !one.processes.empty();
+        std::size_t fds = 0;
+        for (auto &p : one.processes) {
+            only_self &= p.pid == self;
+            fds += p.task_fds.size();
+        }
+        out.push_back({"task_file_iterator", "task_file iterator", fds > 0, std::to_string(fds) + " fds of this process"});
+        out.push_back({"iterator_pid_parameter", "iterator pid parameter", only_self,
+                       only_self ? "a link to one process visits only it" : "a link to one process saw others"});
+        out.push_back({"io_uring", "io_uring files identified", f.ring_fops != 0,
+                       f.ring_fops ? "by the f_op of a ring of uringdump's own" : "no ring could be created"});
+        out.push_back({"io_uring_layout", "io_uring table layout", f.layout != UD_LAYOUT_UNKNOWN, layout_name(f.layout)});
+        out.push_back({"page_frames", "page frames", f.pfn.ok,
+                       f.pfn.ok ? "vmemmap base verified with /proc/self/pagemap, struct page " +
+                                      std::to_string(f.struct_page_size) + " bytes"
+                                : f.pfn.reason});
+    }
+    bool forced = collect::env_forces_procfs();
+    bool fallback = !reader || forced;
+    out.push_back({"show_uses_bpf", "show reads through BPF", !fallback,
+                   forced ? "no: URINGDUMP_NO_BPF is set" : reader ? "no fallback to /proc needed" : "it falls back to /proc: " + why});
+    return out;
+}
+
+}  // namespace
+
+int cmd_feature(Context &ctx) {
+    if (!ctx.args.empty()) {
+        p_err("feature takes no arguments");
+        return kUsage;
+    }
+    auto probes = probe_all();
+    if (ctx.json) {
+        {
+            render::JsonOut j(stdout, ctx.pretty);
+            j.begin_object();
+            for (auto &p : probes) j.key(p.key).begin_object().kv_b("ok", p.ok).kv("detail", p.detail).end_object();
+            j.end_object();
+        }
+        std::fputc('\n', stdout);
+    } else {
+        for (auto &p : probes)
+            std::printf("%-28s %-4s %s\n", p.label.c_str(), p.ok ? "yes" : "no", p.detail.c_str());
+    }
+    return kOk;
+}
+
+}  // namespace ud::cli

@@ -1,0 +1,43 @@
+// The pinnable text iterators (bpf/uringdump_text.bpf.c): pinning one in
+// bpffs with the calibration of a BpfReader, finding the ones pinned, and
+// removing one. `cat PATH` of a pin then needs no uringdump at all.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collect/bpf_reader.h"
+
+namespace ud::collect {
+
+// The kinds `iter pin` knows, by their command-line names.
+enum class TextIterKind { io_uring_file, io_uring_buf, epoll };
+
+std::optional<TextIterKind> text_iter_kind(const std::string &name);
+const char *text_iter_name(TextIterKind kind);
+
+// Thrown with one line saying what went wrong.
+struct PinError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Loads the text program of `kind`, sets it up from `facts` (fops, page
+// frame base), attaches it to one process (pid > 0) or all, and pins the
+// link at path, which must be a new name on a bpffs mount.
+void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const KernelFacts &facts);
+
+struct PinnedIter {
+    std::string path;
+    TextIterKind kind;
+    int pid = 0;  // 0: every process
+    unsigned link_id = 0;
+};
+
+// uringdump's iterators pinned under root (recursively).
+std::vector<PinnedIter> list_text_iters(const std::string &root = "/sys/fs/bpf");
+
+// Removes the pin at path if it is one of uringdump's iterators.
+void unpin_text_iter(const std::string &path);
+
+}  // namespace ud::collect
