@@ -49,7 +49,8 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
-	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev
+	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
+	zsh fish mandoc
 
 .PHONY: all clean test bench install uninstall deps demo
 # Generated headers and BPF objects are kept: deleting them as intermediate
@@ -98,6 +99,28 @@ $(BUILD)/src/%.o: src/%.c $(BPF_SKELS)
 
 $(BIN): $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# install / uninstall: binary, man page, shell completions and the image
+# schema in their standard places below $(DESTDIR)$(PREFIX).
+INSTALL_FILES := \
+	$(BINDIR)/uringdump \
+	$(MANDIR)/man8/uringdump.8 \
+	$(PREFIX)/share/bash-completion/completions/uringdump \
+	$(PREFIX)/share/zsh/vendor-completions/_uringdump \
+	$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish \
+	$(PREFIX)/share/uringdump/uringdump.proto
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uringdump
+	install -D -m 0644 man/uringdump.8 $(DESTDIR)$(MANDIR)/man8/uringdump.8
+	install -D -m 0644 completions/uringdump.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/uringdump
+	install -D -m 0644 completions/_uringdump $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_uringdump
+	install -D -m 0644 completions/uringdump.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish
+	install -D -m 0644 $(PROTO_SRC) $(DESTDIR)$(PREFIX)/share/uringdump/uringdump.proto
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	-rmdir $(DESTDIR)$(PREFIX)/share/uringdump 2>/dev/null
 
 include tests/tests.mk
 include tests/bench/bench.mk
