@@ -33,6 +33,7 @@ enum ud_rec_type {
 	UD_REC_CONT = 10,     /* a table walk stopped at the per-object output budget; resume here */
 	UD_REC_WARN = 11,     /* a bounded walk hit its bound or read inconsistent data */
 	UD_REC_CHUNK = 12,    /* opens the continuation of a table walk in a resume pass */
+	UD_REC_COUNT = 13,    /* summary mode: how many entries a table walk counted */
 };
 
 /*
@@ -215,6 +216,14 @@ struct ud_cont {
 	__u64 cursor;  /* next slot, or for epoll the file of the next item */
 	__s64 cursor2; /* buffers: next bio_vec of that slot; epoll: fd of the next item */
 	__u64 token;   /* the object that continues: tgid:fd, or tid:~0 for a thread's context */
+};
+
+struct ud_count {
+	struct ud_hdr hdr;
+	__u32 table;   /* UD_TABLE_FILES or UD_TABLE_EPOLL */
+	__u32 pad;
+	__u64 owner;   /* ctx or ep identity */
+	__u64 count;
 };
 
 struct ud_chunk {

@@ -34,6 +34,9 @@ __u64 ud_epoll_fops;
 __u64 ud_gen;
 /* 1: only continue the table walks listed in ud_resume. */
 __u32 ud_resume_mode;
+/* 1: summary mode (top's list): rings with their buffers, but fixed files
+ * and epoll items only counted (UD_REC_COUNT), no segments. */
+__u32 ud_summary;
 /* In a resume pass, the highest fd with a walk to continue: the task_file
  * program fails the objects after it, which ends the read with EAGAIN
  * instead of visiting the rest of a possibly huge fd table. */
@@ -224,6 +227,17 @@ static __noinline void ud_warn(struct ud_out *o, __u32 table, __u32 code, __u64 
 	w.owner = owner;
 	w.value = value;
 	ud_put(o, &w, sizeof(w));
+}
+
+static __noinline void ud_count(struct ud_out *o, __u32 table, __u64 owner, __u64 count)
+{
+	struct ud_count c = {};
+
+	ud_hdr(o, &c.hdr, UD_REC_COUNT, sizeof(c));
+	c.table = table;
+	c.owner = owner;
+	c.count = count;
+	ud_put(o, &c, sizeof(c));
 }
 
 static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64 cursor, __s64 cursor2)

@@ -135,6 +135,31 @@ static long ud_epoll_step(__u32 i, void *data)
 	return 0;
 }
 
+/* Summary mode: the same traversal, reading only each node's links. */
+static long ud_count_epoll_step(__u32 i, void *data)
+{
+	struct ud_epoll_walk *w = &((struct ud_out *)data)->st->ew;
+	struct rb_node rb;
+	__u32 d = w->depth;
+
+	if (w->descend) {
+		if (d >= UD_RB_STACK || bpf_probe_read_kernel(&rb, sizeof(rb), (void *)w->descend))
+			return 1;
+		barrier_var(d);
+		w->stack[d & (UD_RB_STACK - 1)].right = (__u64)rb.rb_right;
+		w->depth = d + 1;
+		w->descend = (__u64)rb.rb_left;
+		return 0;
+	}
+	if (!d)
+		return 1;
+	d--;
+	w->depth = d;
+	w->counted++;
+	w->descend = w->stack[d & (UD_RB_STACK - 1)].right;
+	return 0;
+}
+
 /* Walks the items of ep from the first one, or from the first whose key is
  * not below (file, fd). */
 static __noinline void ud_walk_epoll(struct ud_out *o, struct eventpoll *ep, bool from_start, __u64 file, __s64 fd)
@@ -148,6 +173,15 @@ static __noinline void ud_walk_epoll(struct ud_out *o, struct eventpoll *ep, boo
 	w->seek_file = file;
 	w->seek_fd = fd;
 	w->descend = (__u64)BPF_CORE_READ(ep, rbr.rb_root.rb_node);
+	if (ud_summary) {
+		w->counted = 0;
+		if (w->descend)
+			bpf_loop(UD_MAX_STEPS, ud_count_epoll_step, o, 0);
+		if (w->descend || w->depth)
+			ud_warn(o, UD_TABLE_EPOLL, UD_WARN_BOUND, (__u64)ep, w->depth);
+		ud_count(o, UD_TABLE_EPOLL, (__u64)ep, w->counted);
+		return;
+	}
 	if (!w->descend)
 		return;
 	bpf_loop(UD_MAX_STEPS, ud_epoll_step, o, 0);

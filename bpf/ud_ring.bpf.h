@@ -162,6 +162,30 @@ static long ud_files_step(__u32 i, void *data)
 	return 0;
 }
 
+/* Set bits of a word (no popcount instruction in BPF). */
+static __always_inline __u64 ud_popcount(__u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+/* Summary mode: the used slots are the set bits of the table's bitmap. */
+static long ud_count_files_step(__u32 i, void *data)
+{
+	struct ud_files_walk *w = &((struct ud_out *)data)->st->fw;
+	__u64 word = 0;
+
+	if ((__u64)i * 64 >= w->nr)
+		return 1;
+	bpf_probe_read_kernel(&word, sizeof(word), w->bitmap + i);
+	if ((__u64)(i + 1) * 64 > w->nr)
+		word &= (1ULL << (w->nr & 63)) - 1; /* bits past the table's end */
+	w->counted += ud_popcount(word);
+	return 0;
+}
+
 static __noinline void ud_walk_files(struct ud_out *o, struct io_ring_ctx *ctx, __u32 start)
 {
 	struct ud_files_walk *w = &o->st->fw;
@@ -185,6 +209,12 @@ static __noinline void ud_walk_files(struct ud_out *o, struct io_ring_ctx *ctx, 
 		return;
 	if (w->nr > UD_MAX_FILE_SLOTS || !w->bitmap || !w->slots) {
 		ud_warn(o, UD_TABLE_FILES, UD_WARN_READ, (__u64)ctx, w->nr);
+		return;
+	}
+	if (ud_summary) {
+		w->counted = 0;
+		bpf_loop((w->nr + 63) / 64, ud_count_files_step, o, 0);
+		ud_count(o, UD_TABLE_FILES, (__u64)ctx, w->counted);
 		return;
 	}
 	bpf_loop(UD_MAX_STEPS, ud_files_step, o, 0);
@@ -331,6 +361,8 @@ static long ud_bufs_step(__u32 i, void *data)
 		if (w->seg == 0) {
 			if (!ud_emit_buf(o, imu))
 				return 1;
+			if (ud_summary)
+				w->nr_bvecs = 0; /* the buffer, not its segments */
 		} else {
 			/* Resumed inside this buffer: its record went out already. */
 			w->nr_bvecs = ud_imu_nr_bvecs(imu);

@@ -41,6 +41,7 @@ struct ud_files_walk {
 	void *slots;      /* io_fixed_file[] (flat) or io_rsrc_node *[] (rsrc) */
 	__u64 last_file;  /* last FILE record emitted by this walk */
 	__u64 last_ino;   /* and its inode, device and mode, read once */
+	__u64 counted;    /* summary mode: used slots */
 	__u32 last_dev;
 	__u32 last_mode;
 	__u64 word;       /* bitmap word holding `slot` */
@@ -82,6 +83,7 @@ struct ud_epoll_walk {
 	__u64 left;          /* rb_left of the node pushed last */
 	__u64 last_file;     /* last FILE record emitted by this walk */
 	__u64 last_ino;      /* and its inode */
+	__u64 counted;       /* summary mode: items */
 	__u64 seek_file;     /* the cursor of a resumed walk */
 	__s64 seek_fd;
 	__u32 depth;

@@ -275,13 +275,16 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
     for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
 }
 
-model::Snapshot BpfReader::collect(const std::vector<int> &pids) {
+model::Snapshot BpfReader::collect(const std::vector<int> &pids, bool summary) {
     stats_ = {};
     model::Snapshot snap;
     snap.source = model::Source::bpf;
     snap.pfn = facts_.pfn;
+    snap.summary = summary;
+    *settings_.summary = summary;
     model::SnapshotBuilder builder(snap);
     run_passes(pids, builder, snap);
+    *settings_.summary = 0;
     builder.finish(facts_.vmemmap_base, facts_.struct_page_size);
     return snap;
 }

@@ -61,7 +61,8 @@ public:
     // Collects the given processes (empty: every process). A PID that does
     // not exist (any more) is simply absent from the result. The snapshot is
     // not joined or filtered yet (see collect/collector.h).
-    model::Snapshot collect(const std::vector<int> &pids);
+    // summary: fixed files and epoll items counted, not listed (top's list).
+    model::Snapshot collect(const std::vector<int> &pids, bool summary = false);
 
     const KernelFacts &facts() const { return facts_; }
     const char *loader() const { return progs_->loader(); }

@@ -56,8 +56,8 @@ Collector::Collector(CollectOptions opts) {
 
 Collector::~Collector() = default;
 
-model::Snapshot Collector::snapshot(const std::vector<int> &pids) {
-    model::Snapshot snap = bpf_ ? bpf_->collect(pids) : collect_procfs(pids);
+model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) {
+    model::Snapshot snap = bpf_ ? bpf_->collect(pids, summary) : collect_procfs(pids);
     if (!bpf_) {
         snap.partial.insert(snap.partial.begin(),
                             fallback_reason_ +

@@ -27,7 +27,9 @@ public:
 
     // pids empty: every process holding an io_uring or epoll fd (except
     // this one); otherwise exactly those that exist and hold one.
-    model::Snapshot snapshot(const std::vector<int> &pids);
+    // summary: fixed files and epoll items counted rather than listed, no
+    // buffer segments (with BPF; the /proc fallback reads all it can).
+    model::Snapshot snapshot(const std::vector<int> &pids, bool summary = false);
 
     bool using_bpf() const { return bpf_ != nullptr; }
     // Why the procfs reader is used ("" when BPF is).

@@ -21,6 +21,7 @@ std::size_t record_size(std::uint16_t type) {
     case UD_REC_CONT: return sizeof(ud_cont);
     case UD_REC_WARN: return sizeof(ud_warn);
     case UD_REC_CHUNK: return sizeof(ud_chunk);
+    case UD_REC_COUNT: return sizeof(ud_count);
     default: return 0;
     }
 }

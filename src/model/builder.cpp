@@ -234,6 +234,15 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
     case UD_REC_CHUNK:
         on_chunk(reinterpret_cast<const ud_chunk &>(rec));
         break;
+    case UD_REC_COUNT: {
+        auto &c = reinterpret_cast<const ud_count &>(rec);
+        if (c.table == UD_TABLE_FILES) {
+            if (Ring *ring = current_ring()) ring->files_counted = c.count;
+        } else if (c.table == UD_TABLE_EPOLL) {
+            if (Epoll *ep = current_epoll()) ep->items_counted = c.count;
+        }
+        break;
+    }
     case UD_REC_WARN:
         on_warn(reinterpret_cast<const ud_warn &>(rec));
         break;
@@ -253,6 +262,7 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
         for (auto &f : ring.files) f.fds = {};
         ring.buffers = full.buffers;
         ring.segments = full.segments;
+        ring.files_counted = full.files_counted;
     }
     for (auto ref : alias_epolls_) {
         Epoll &ep = snap_.processes[ref.proc].epolls[ref.epoll];
@@ -261,6 +271,7 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
         const Epoll &full = snap_.processes[it->second.proc].epolls[it->second.epoll];
         if (&full == &ep) continue;
         ep.items = full.items;
+        ep.items_counted = full.items_counted;
         for (auto &item : ep.items) item.fds = {};
     }
     for (auto &p : snap_.processes) {

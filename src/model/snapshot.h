@@ -113,6 +113,7 @@ struct Ring {
     std::vector<FixedFile> files;
     std::vector<Buffer> buffers;
     std::vector<Segment> segments;
+    std::uint64_t files_counted = 0;  // summary snapshots: used slots (files is empty)
 };
 
 struct EpollItem {
@@ -132,6 +133,7 @@ struct Epoll {
     std::uint64_t ep = 0;
     FileId file = 0;
     std::vector<EpollItem> items;
+    std::uint64_t items_counted = 0;  // summary snapshots: items (items is empty)
 };
 
 struct Process {
@@ -161,6 +163,9 @@ struct Snapshot {
     // when complete.
     std::vector<std::string> partial;
     std::uint64_t taken_ns = 0;  // CLOCK_MONOTONIC when collection ended
+    // A summary (top's list): fixed files and epoll items only counted,
+    // buffers without segments.
+    bool summary = false;
 
     const FileInfo *file(FileId id) const {
         auto it = files.find(id);
