@@ -81,13 +81,15 @@ TEST_CASE("fish completion: commands, PIDs with rings or epoll sets only, dump o
     CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file"});
 }
 
+// (compinit -d names where it writes its dump: never /dev/null, which it
+// would replace with a regular file.)
 TEST_CASE("zsh completion: registers for uringdump, offers PIDs with rings or epoll sets only") {
     if (!shell_installed("zsh")) return;
     Fixture ring({"ring"});
     Fixture idle({"idle"});
     auto r = run({"zsh", "-f", "-c",
-                  "autoload -Uz compinit; compinit -u -d /dev/null; source completions/_uringdump; "
-                  "print -r -- ${_comps[uringdump]}; _uringdump_pids"});
+                  "autoload -Uz compinit; compinit -u -d \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"; source completions/_uringdump; "
+                  "print -r -- ${_comps[uringdump]}; _uringdump_pids; rm -f \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"*"});
     auto out = lines(r.out);
     REQUIRE(!out.empty());
     CHECK(out[0] == "_uringdump");
