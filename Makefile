@@ -25,7 +25,7 @@ LDFLAGS  += $(SANITIZE)
 # RAPIDJSON_SSE2: vectorised scanning of strings to escape (x86-64 baseline);
 # NDEBUG: RapidJSON checks its nesting with assert() on every value otherwise.
 CPPFLAGS += -Isrc -I$(BUILD) -Ibpf -DRAPIDJSON_SSE2 -DNDEBUG
-LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf -lncursesw
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -50,7 +50,7 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
-	zsh fish mandoc
+	zsh fish mandoc libncurses-dev tmux
 
 .PHONY: all clean test bench install uninstall deps demo
 # Generated headers and BPF objects are kept: deleting them as intermediate

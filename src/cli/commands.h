@@ -26,6 +26,11 @@ int cmd_show(Context &ctx);
 int cmd_dump(Context &ctx);
 int cmd_image(Context &ctx);
 int cmd_iter(Context &ctx);
+int cmd_top(Context &ctx);
+
+// top's own options, which main hands to it (cmd_top.cpp).
+bool is_top_option(const std::string &arg);
+bool top_option_takes_value(const std::string &arg);
 int cmd_feature(Context &ctx);
 
 // Where a snapshot's time went (-d or UD_TIMING=1): filled by take_snapshot,

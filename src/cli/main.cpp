@@ -21,6 +21,8 @@ const Command kCommands[] = {
      "-o --force --pages --check"},
     {"image", cmd_image, "image show PATH | image check PATH",
      "render an image as show does, or validate it and list what a restore would need"},
+    {"top", cmd_top, "top [-d SECONDS] [-b] [-n N] [PID...]",
+     "a live view: processes with rings and epoll sets, SQ/CQ rates, details of one (-b: plain text)"},
     {"iter", cmd_iter, "iter pin {io_uring_file|io_uring_buf|epoll} PATH [pid PID] | iter list | iter unpin PATH",
      "pin a text iterator in bpffs (read it with cat), list the pinned ones, remove one"},
     {"feature", cmd_feature, "feature",
@@ -44,6 +46,10 @@ void print_help(std::FILE *f) {
                  "      --procfs        read /proc only, without BPF (also URINGDUMP_NO_BPF=1)\n"
                  "  -V, --version       print the version\n"
                  "  -h, --help          print this help\n"
+                 "\nOptions of top (after the word top):\n"
+                 "  -d, --delay SECONDS refresh interval (default 1, fractions allowed)\n"
+                 "  -b, --batch         plain-text refreshes instead of the live view\n"
+                 "  -n, --iterations N  number of refreshes (with -b)\n"
                  "\nOptions of dump:\n"
                  "  -o, --output PATH   the image to write (not replaced unless --force)\n"
                  "      --force         write despite obstacles (marked in the image); replace PATH\n"
@@ -96,6 +102,12 @@ int main_impl(int argc, char **argv) {
         bool is_option = !only_positional && a.size() > 1 && a[0] == '-';
         if (is_option && a == "--") {
             only_positional = true;
+            continue;
+        }
+        // top's own options (-d SECONDS as in top(1), -b, -n N) go to it.
+        if (is_option && name == "top" && is_top_option(a)) {
+            ctx.args.push_back(a);
+            if (top_option_takes_value(a) && i + 1 < argc) ctx.args.push_back(argv[++i]);
             continue;
         }
         // The one option with a value: -o PATH, --output PATH, --output=PATH.
