@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 #include <unordered_map>
 
@@ -43,6 +44,19 @@ const std::string &path_of(const Snapshot &snap, FileId id, const std::string &f
 }
 
 constexpr std::size_t kWidth = 100;
+
+// Column padding done by hand for the long epoll tables: fmt's own padding
+// of strings measures their display width by decoding UTF-8, which was most
+// of the time of a 200k-item table. These fields are ASCII.
+void pad_to(fmt::memory_buffer &b, std::size_t size) {
+    while (b.size() < size) b.push_back(' ');
+}
+
+void append_padded(fmt::memory_buffer &b, const std::string &s, std::size_t width) {
+    std::size_t start = b.size();
+    b.append(s.data(), s.data() + s.size());
+    pad_to(b, start + width);
+}
 
 // Appends head, then the items separated by ", ", continuing on lines
 // indented to head's width so that no line exceeds kWidth.
@@ -148,9 +162,25 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
         auto [m, fresh] = masks.try_emplace(item.events);
         if (fresh) m->second = epoll_events_str(item.events);
         row.clear();
-        fmt::format_to(fmt::appender(row), FMT_COMPILE("    {:>6}  {:<7} {:<18} {:<#18x} {:>7} {}{}\n"), item.tfd,
-                       item.fds_known ? fds_str(p, item.fds) : std::string("?"), m->second, item.data, item.ino,
-                       path_of(snap, item.file, {}), note);
+        auto at = fmt::appender(row);
+        fmt::format_to(at, FMT_COMPILE("    {:>6}  "), item.tfd);
+        std::size_t start = row.size();
+        if (!item.fds_known)
+            row.push_back('?');
+        else if (!item.fds.count)
+            row.push_back('-');
+        else
+            for (const int *f = span_begin(p, item.fds); f != span_end(p, item.fds); ++f) {
+                if (f != span_begin(p, item.fds)) row.push_back(',');
+                fmt::format_to(at, FMT_COMPILE("{}"), *f);
+            }
+        pad_to(row, start + 8);
+        append_padded(row, m->second, 19);
+        fmt::format_to(at, FMT_COMPILE("{:<#18x} {:>7} "), item.data, item.ino);
+        const std::string &path = path_of(snap, item.file, {});
+        row.append(path.data(), path.data() + path.size());
+        row.append(note, note + std::strlen(note));
+        row.push_back('\n');
         out.append(row.data(), row.size());
     }
 }
