@@ -79,14 +79,8 @@ int cmd_top(Context &ctx) {
         p_err("top needs a terminal; use top -b for plain text");
         return kUsage;
     }
-    std::unique_ptr<collect::Collector> collector;
-    try {
-        collector = std::make_unique<collect::Collector>(
-            collect::CollectOptions{ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf});
-    } catch (const collect::BpfUnavailable &e) {
-        p_err(fmt::format("BPF cannot be used: {}", e.what()));
-        return kNoBpf;
-    }
+    std::unique_ptr<collect::Collector> collector = make_collector(ctx, &code);
+    if (!collector) return code;
     if (opts.batch) {
         if (!collector->using_bpf()) p_note("partial output: " + collector->fallback_reason());
         return tui::run_batch(*collector, opts, stdout) ? kError : kOk;

@@ -2,10 +2,12 @@
 // help` and `uringdump CMD help` come from here.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "cli/context.h"
+#include "collect/collector.h"
 #include "model/snapshot.h"
 
 namespace ud::cli {
@@ -39,6 +41,11 @@ struct SnapshotTiming {
     bool wanted = false;
     std::string collect;  // "load .. ms (..), calibrate .., collect .. (..)"
 };
+
+// The collector the global options ask for (--procfs, URINGDUMP_NO_BPF,
+// --require-bpf). Null, with the error printed and *exit_code set, when
+// --require-bpf was given and BPF cannot be used.
+std::unique_ptr<collect::Collector> make_collector(const Context &ctx, int *exit_code);
 
 // One snapshot of pids (every process when empty) through the collector,
 // with notes on stderr on what it lacks. Empty, with the error printed and

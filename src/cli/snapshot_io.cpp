@@ -46,17 +46,21 @@ std::string describe_collection(const collect::Collector &c, std::uint64_t colle
 
 }  // namespace
 
-std::optional<model::Snapshot> take_snapshot(const Context &ctx, const std::vector<int> &pids, int *exit_code,
-                                             SnapshotTiming *timing) {
-    std::unique_ptr<collect::Collector> collector;
+std::unique_ptr<collect::Collector> make_collector(const Context &ctx, int *exit_code) {
     try {
-        collector = std::make_unique<collect::Collector>(
+        return std::make_unique<collect::Collector>(
             collect::CollectOptions{ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf});
     } catch (const collect::BpfUnavailable &e) {
         p_err(fmt::format("BPF cannot be used: {}", e.what()));
         *exit_code = kNoBpf;
-        return std::nullopt;
+        return nullptr;
     }
+}
+
+std::optional<model::Snapshot> take_snapshot(const Context &ctx, const std::vector<int> &pids, int *exit_code,
+                                             SnapshotTiming *timing) {
+    std::unique_ptr<collect::Collector> collector = make_collector(ctx, exit_code);
+    if (!collector) return std::nullopt;
     std::uint64_t t0 = monotonic_ns();
     model::Snapshot snap = collector->snapshot(pids);
     if (timing && (ctx.debug || std::getenv("UD_TIMING"))) {

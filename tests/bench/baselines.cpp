@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "floor.skel.h"
+#include "support/procfs_truth.h"
 
 namespace ud::bench {
 namespace {
@@ -24,16 +25,6 @@ std::string slurp(const std::string &path) {
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
-}
-
-std::vector<int> open_fds(int pid) {
-    std::vector<int> out;
-    DIR *d = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-    if (!d) return out;
-    while (dirent *e = ::readdir(d))
-        if (e->d_name[0] >= '0' && e->d_name[0] <= '9') out.push_back(std::atoi(e->d_name));
-    ::closedir(d);
-    return out;
 }
 
 }  // namespace
@@ -59,7 +50,7 @@ std::uint64_t kcmp_match(int pid, int epfd, std::size_t limit, std::size_t *item
     std::string line;
     while (std::getline(in, line))
         if (line.rfind("tfd:", 0) == 0) tfds.push_back(std::atoi(line.c_str() + 4));
-    std::vector<int> fds = open_fds(pid);
+    std::vector<int> fds = ud::test::open_fds(pid);
     std::uint64_t calls = 0;
     *items = 0;
     for (int tfd : tfds) {
