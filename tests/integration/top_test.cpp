@@ -159,13 +159,14 @@ TEST_CASE("top: resize, processes that come and go, SIGTERM restores the termina
     Tmux t(120, 30);
     start_top(t, {});
     REQUIRE(t.wait_until([&](const std::string &s) { return !row_of(s, ring.pid()).empty(); }));
+    int gone = -1;
     {
         Fixture late({"epoll"});
         CHECK(t.wait_until([&](const std::string &s) { return !row_of(s, late.pid()).empty(); }));
-        int gone = late.pid();
-        (void)gone;
+        gone = late.pid();
     }
     // The fixture above exited: its row goes at the next refresh.
+    CHECK(t.wait_until([&](const std::string &s) { return row_of(s, gone).empty(); }));
     t.resize(70, 15);
     CHECK(t.wait_until([](const std::string &s) {
         std::istringstream in(s);
@@ -180,6 +181,37 @@ TEST_CASE("top: resize, processes that come and go, SIGTERM restores the termina
     CHECK(!row_of(t.screen(), ring.pid()).empty());
     // SIGTERM: the loop ends and endwin runs; the shell gets its prompt.
     run({"pkill", "-TERM", "-f", "uringdump top -d 0.3"});
+    CHECK(back_at_prompt(t));
+}
+
+TEST_CASE("top: the details of an epoll set of thousands of items scroll to the end and back") {
+    if (!need_bpf()) return;
+    Fixture fx({"scale-epoll", "5000"});
+    // The last line of show's table for the process is the last item row.
+    auto shown = lines(run_uringdump({"show", fx.pid_str()}).out);
+    REQUIRE(shown.size() > 5000);
+    std::string last = shown.back();
+    Tmux t(120, 30);
+    start_top(t, {fx.pid()});
+    REQUIRE(t.wait_until([&](const std::string &s) { return !row_of(s, fx.pid()).empty(); }));
+    CHECK(col(row_of(t.screen(), fx.pid()), 7) == "5000");
+    t.keys({"Enter"});
+    REQUIRE(t.wait_for("details of pid " + fx.pid_str()));
+    t.keys({"End"});
+    // The line above the key hints (the bottom one) is the last item.
+    auto at_end = [&](const std::string &s) {
+        auto l = lines(s);
+        while (!l.empty() && l.back().empty()) l.pop_back();
+        return l.size() >= 2 && l[l.size() - 2] == last;
+    };
+    CHECK(t.wait_until(at_end));
+    t.keys({"PPage"});
+    CHECK(t.wait_until([&](const std::string &s) { return !at_end(s); }));
+    t.keys({"NPage"});
+    CHECK(t.wait_until(at_end));
+    t.keys({"Home"});
+    CHECK(t.wait_for("items 5000"));  // the set's header line, at the top again
+    t.keys({"q"});
     CHECK(back_at_prompt(t));
 }
 
