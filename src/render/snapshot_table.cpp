@@ -49,7 +49,12 @@ constexpr std::size_t kWidth = 100;
 // of strings measures their display width by decoding UTF-8, which was most
 // of the time of a 200k-item table. These fields are ASCII.
 void pad_to(fmt::memory_buffer &b, std::size_t size) {
-    while (b.size() < size) b.push_back(' ');
+    static constexpr char kSpaces[32] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+                                         ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    while (b.size() < size) {
+        std::size_t n = std::min(size - b.size(), sizeof(kSpaces));
+        b.append(kSpaces, kSpaces + n);
+    }
 }
 
 void append_padded(fmt::memory_buffer &b, const std::string &s, std::size_t width) {
