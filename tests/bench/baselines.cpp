@@ -14,7 +14,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "collect/bpf_reader.h"
 #include "floor.skel.h"
+#include "walk_floor.skel.h"
 #include "support/procfs_truth.h"
 
 namespace ud::bench {
@@ -94,9 +96,9 @@ std::size_t pagemap_frames(int pid, int ring_fd) {
     return pages;
 }
 
-Floor::Floor(int pid) {
-    skel_ = floor_bpf__open_and_load();
-    if (!skel_) throw std::runtime_error("cannot load the floor program");
+namespace {
+
+bpf_link *attach_iter(bpf_program *prog, int pid) {
     union bpf_iter_link_info info;
     std::memset(&info, 0, sizeof(info));
     LIBBPF_OPTS(bpf_iter_attach_opts, opts);
@@ -105,7 +107,27 @@ Floor::Floor(int pid) {
         opts.link_info = &info;
         opts.link_info_len = sizeof(info);
     }
-    link_ = bpf_program__attach_iter(skel_->progs.floor_pass, &opts);
+    return bpf_program__attach_iter(prog, &opts);
+}
+
+void read_to_end(bpf_link *link) {
+    int fd = bpf_iter_create(bpf_link__fd(link));
+    if (fd < 0) throw std::runtime_error("cannot create an iterator: " + std::string(std::strerror(errno)));
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+    }
+    int err = errno;
+    ::close(fd);
+    if (n < 0) throw std::runtime_error("iterator read failed: " + std::string(std::strerror(err)));
+}
+
+}  // namespace
+
+Floor::Floor(int pid) {
+    skel_ = floor_bpf__open_and_load();
+    if (!skel_) throw std::runtime_error("cannot load the floor program");
+    link_ = attach_iter(skel_->progs.floor_pass, pid);
     if (!link_) throw std::runtime_error("cannot attach the floor program");
 }
 
@@ -114,12 +136,37 @@ Floor::~Floor() {
     floor_bpf__destroy(skel_);
 }
 
-void Floor::pass() {
-    int fd = bpf_iter_create(bpf_link__fd(link_));
-    char buf[4096];
-    while (::read(fd, buf, sizeof(buf)) > 0) {
+void Floor::pass() { read_to_end(link_); }
+
+WalkFloor::WalkFloor(int pid) {
+    // The file operations that mark ring and epoll files, as show's own
+    // start-up learns them.
+    ud::collect::BpfReader reader;
+    skel_ = walk_floor_bpf__open_and_load();
+    if (!skel_) throw std::runtime_error("cannot load the walk-floor programs");
+    skel_->bss->ud_ring_fops = reader.facts().ring_fops;
+    skel_->bss->ud_epoll_fops = reader.facts().epoll_fops;
+    skel_->bss->ud_obj_limit = reader.facts().obj_limit;
+    file_link_ = attach_iter(skel_->progs.ud_task_file, pid);
+    task_link_ = attach_iter(skel_->progs.ud_task, pid);
+    if (!file_link_ || !task_link_) {
+        this->~WalkFloor();
+        throw std::runtime_error("cannot attach the walk-floor programs");
     }
-    ::close(fd);
+}
+
+WalkFloor::~WalkFloor() {
+    bpf_link__destroy(task_link_);
+    bpf_link__destroy(file_link_);
+    walk_floor_bpf__destroy(skel_);
+}
+
+void WalkFloor::pass() {
+    // A new snapshot generation, so every ring and epoll set is walked
+    // again (ud_first_sight).
+    skel_->bss->ud_gen++;
+    read_to_end(file_link_);
+    read_to_end(task_link_);
 }
 
 }  // namespace ud::bench

@@ -1,6 +1,7 @@
 // What the benchmark compares uringdump with, measured in this process:
 // reading fdinfo text, CRIU's kcmp matching of epoll items to fds, page
-// frames through pagemap, and an iterator pass that emits nothing.
+// frames through pagemap, and iterator passes that emit nothing: one that
+// only visits the fds, one that also walks every table show walks.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 struct floor_bpf;
+struct walk_floor_bpf;
 struct bpf_link;
 
 namespace ud::bench {
@@ -37,6 +39,22 @@ public:
 private:
     floor_bpf *skel_ = nullptr;
     bpf_link *link_ = nullptr;
+};
+
+// uringdump's own programs built with UD_DISCARD_OUTPUT (bench.mk): every
+// ring, fixed-file table, buffer and epoll tree walked as show walks them,
+// nothing written, so one pass and no user-space work. What reading these
+// items costs the kernel at least; show's collect phase is compared with it.
+class WalkFloor {
+public:
+    explicit WalkFloor(int pid);
+    ~WalkFloor();
+    void pass();
+
+private:
+    walk_floor_bpf *skel_ = nullptr;
+    bpf_link *file_link_ = nullptr;
+    bpf_link *task_link_ = nullptr;
 };
 
 }  // namespace ud::bench

@@ -91,6 +91,21 @@ Phases phases(const std::vector<std::string> &argv) {
     return {median(c), median(l), line};
 }
 
+// Show's collect phase against the two floors, for one process (pid 0:
+// every process). The floor, an empty program, visits the fds only;
+// the walk floor also walks every item show reports, writing nothing.
+void floors(const std::string &w, int pid, const Phases &ph) {
+    Floor empty(pid);
+    double fl = time_call([&] { empty.pass(); }, runs());
+    WalkFloor walk(pid);
+    double wf = time_call([&] { walk.pass(); }, runs());
+    row(w, "empty-iterator pass over the fds (floor)", ms(fl));
+    row(w, "show collect (UD_TIMING) / floor", num(ph.collect / fl, "%.0f"), "<= 2", ph.collect / fl <= 2);
+    row(w, "walk floor: every item walked, nothing written", ms(wf));
+    row(w, "show collect / walk floor", num(ph.collect / wf));
+    row(w, "show phases", ph.line);
+}
+
 // W1: one epoll set of n items. Returns show -j's median time.
 double w1(long n, bool full) {
     Fixture fx({"scale-epoll", std::to_string(n)});
@@ -114,12 +129,7 @@ double w1(long n, bool full) {
     row(w, "kcmp matching, " + std::to_string(sample) + " items timed (" + std::to_string(calls) + " calls), scaled",
         ms(kcmp_all));
     row(w, "kcmp / show -j", num(kcmp_all / json.median_s, "%.0f"), ">= 100", kcmp_all / json.median_s >= 100);
-    Phases ph = phases(show_json(pid));
-    Floor floor(fx.pid());
-    double fl = time_call([&] { floor.pass(); }, runs());
-    row(w, "empty-iterator pass over its fds (floor)", ms(fl));
-    row(w, "show collect (UD_TIMING) / floor", num(ph.collect / fl, "%.0f"), "<= 2", ph.collect / fl <= 2);
-    row(w, "show phases", ph.line);
+    floors(w, fx.pid(), phases(show_json(pid)));
     double rss_mib = static_cast<double>(json.max_rss_kib) / 1024;
     row(w, "peak RSS of show -j", num(rss_mib, "%.1f MiB"), "<= 64 MiB", rss_mib <= 64);
     return json.median_s;
@@ -140,12 +150,7 @@ void w2() {
     row("W2", "fdinfo + pagemap for " + std::to_string(pages) + " pages", ms(fd + pm));
     row("W2", "show -j / fdinfo", num(json.median_s / fd), "<= 0.50", json.median_s / fd <= 0.5);
     row("W2", "show -j / (fdinfo + pagemap)", num(json.median_s / (fd + pm)));
-    Phases ph = phases(show_json(pid));
-    Floor floor(fx.pid());
-    double fl = time_call([&] { floor.pass(); }, runs());
-    row("W2", "empty-iterator pass over its fds (floor)", ms(fl));
-    row("W2", "show collect (UD_TIMING) / floor", num(ph.collect / fl, "%.0f"), "<= 2", ph.collect / fl <= 2);
-    row("W2", "show phases", ph.line);
+    floors("W2", fx.pid(), phases(show_json(pid)));
 }
 
 void w3() {
@@ -164,12 +169,7 @@ void w3() {
     row("W3", "show, table", ms(table.median_s));
     row("W3", "fdinfo of the ring", ms(fd));
     row("W3", "show -j / fdinfo", num(json.median_s / fd));
-    Phases ph = phases(show_json(pid));
-    Floor floor(fx.pid());
-    double fl = time_call([&] { floor.pass(); }, runs());
-    row("W3", "empty-iterator pass over its fds (floor)", ms(fl));
-    row("W3", "show collect (UD_TIMING) / floor", num(ph.collect / fl, "%.0f"), "<= 2", ph.collect / fl <= 2);
-    row("W3", "show phases", ph.line);
+    floors("W3", fx.pid(), phases(show_json(pid)));
 }
 
 void w4() {
@@ -188,12 +188,7 @@ void w4() {
     row("W4", "show, table", ms(table.median_s));
     row("W4", "fdinfo of their 600 ring and epoll fds", ms(fd));
     row("W4", "show -j / fdinfo", num(json.median_s / fd));
-    Phases ph = phases(show_json(""));
-    Floor floor(0);
-    double fl = time_call([&] { floor.pass(); }, runs());
-    row("W4", "empty-iterator pass over every fd (floor)", ms(fl));
-    row("W4", "show collect (UD_TIMING) / floor", num(ph.collect / fl), "<= 2", ph.collect / fl <= 2);
-    row("W4", "show phases", ph.line);
+    floors("W4", 0, phases(show_json("")));
 }
 
 // Least squares t = a + b n, with R².
