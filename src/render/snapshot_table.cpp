@@ -17,14 +17,23 @@ namespace {
 
 using namespace ud::model;
 
-std::string fds_str(const Process &p, FdSpan span) {
-    if (!span.count) return "-";
-    std::string s;
-    for (const int *f = span_begin(p, span); f != span_end(p, span); ++f) {
-        if (!s.empty()) s += ',';
-        s += std::to_string(*f);
+// The fds holding a file, "3,7", or "-" for none; appended in place, since
+// the long epoll tables call it once per item.
+void append_fds(fmt::memory_buffer &b, const Process &p, FdSpan span) {
+    if (!span.count) {
+        b.push_back('-');
+        return;
     }
-    return s;
+    for (const int *f = span_begin(p, span); f != span_end(p, span); ++f) {
+        if (f != span_begin(p, span)) b.push_back(',');
+        fmt::format_to(fmt::appender(b), FMT_COMPILE("{}"), *f);
+    }
+}
+
+std::string fds_str(const Process &p, FdSpan span) {
+    fmt::memory_buffer b;
+    append_fds(b, p, span);
+    return fmt::to_string(b);
 }
 
 std::string int_list(const std::vector<int> &v) {
@@ -170,15 +179,10 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
         auto at = fmt::appender(row);
         fmt::format_to(at, FMT_COMPILE("    {:>6}  "), item.tfd);
         std::size_t start = row.size();
-        if (!item.fds_known)
-            row.push_back('?');
-        else if (!item.fds.count)
-            row.push_back('-');
+        if (item.fds_known)
+            append_fds(row, p, item.fds);
         else
-            for (const int *f = span_begin(p, item.fds); f != span_end(p, item.fds); ++f) {
-                if (f != span_begin(p, item.fds)) row.push_back(',');
-                fmt::format_to(at, FMT_COMPILE("{}"), *f);
-            }
+            row.push_back('?');
         pad_to(row, start + 8);
         append_padded(row, m->second, 19);
         fmt::format_to(at, FMT_COMPILE("{:<#18x} {:>7} "), item.data, item.ino);

@@ -150,12 +150,14 @@ WalkFloor::WalkFloor(int pid) {
     file_link_ = attach_iter(skel_->progs.ud_task_file, pid);
     task_link_ = attach_iter(skel_->progs.ud_task, pid);
     if (!file_link_ || !task_link_) {
-        this->~WalkFloor();
+        release();
         throw std::runtime_error("cannot attach the walk-floor programs");
     }
 }
 
-WalkFloor::~WalkFloor() {
+WalkFloor::~WalkFloor() { release(); }
+
+void WalkFloor::release() {
     bpf_link__destroy(task_link_);
     bpf_link__destroy(file_link_);
     walk_floor_bpf__destroy(skel_);

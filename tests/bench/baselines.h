@@ -52,6 +52,8 @@ public:
     void pass();
 
 private:
+    void release();  // links, then programs (also when the constructor fails)
+
     walk_floor_bpf *skel_ = nullptr;
     bpf_link *file_link_ = nullptr;
     bpf_link *task_link_ = nullptr;
