@@ -1,26 +1,38 @@
 // The test runner: doctest, plus the plain summary line `make test` ends
-// with ("N passed, N failed", counting test cases).
+// with ("N passed, N failed, N skipped", counting test cases). A case that
+// called ud::test::skip() and failed nothing counts as skipped, not passed;
+// every skipped case is listed with its reason before the summary.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "support/env.h"
 
 namespace {
 
-std::atomic<int> g_passed{0}, g_failed{0};
+int g_passed = 0, g_failed = 0;
+std::vector<ud::test::SkippedCase> g_skipped;
+std::string g_case;
 
 struct Counter : doctest::IReporter {
     explicit Counter(const doctest::ContextOptions &) {}
     void report_query(const doctest::QueryData &) override {}
     void test_run_start() override {}
     void test_run_end(const doctest::TestRunStats &) override {}
-    void test_case_start(const doctest::TestCaseData &) override {}
+    void test_case_start(const doctest::TestCaseData &tc) override { g_case = tc.m_name; }
     void test_case_reenter(const doctest::TestCaseData &) override {}
     void test_case_end(const doctest::CurrentTestCaseStats &st) override {
-        (st.testCaseSuccess ? g_passed : g_failed)++;
+        ud::test::SkippedCase s;
+        bool skipped = ud::test::take_skip(g_case, s);
+        if (!st.testCaseSuccess)
+            g_failed++;
+        else if (skipped)
+            g_skipped.push_back(std::move(s));
+        else
+            g_passed++;
     }
     void test_case_exception(const doctest::TestCaseException &) override {}
     void subcase_start(const doctest::SubcaseSignature &) override {}
@@ -39,8 +51,7 @@ int main(int argc, char **argv) {
     ctx.applyCommandLine(argc, argv);
     int rc = ctx.run();
     if (ctx.shouldExit()) return rc;
-    if (int skipped = ud::test::skipped_count())
-        std::printf("%d skipped (BPF not usable outside CI; see messages above)\n", skipped);
-    std::printf("%d passed, %d failed\n", g_passed.load(), g_failed.load());
-    return g_failed.load() ? 1 : rc;
+    for (auto &s : g_skipped) std::printf("skipped: %s: %s\n", s.name.c_str(), s.why.c_str());
+    std::printf("%d passed, %d failed, %zu skipped\n", g_passed, g_failed, g_skipped.size());
+    return g_failed ? 1 : rc;
 }
