@@ -127,12 +127,23 @@ struct ud_busy_walk {
 	__u32 list_off;
 	__u32 count;
 	__u32 done;
+	/* The in-flight count of the tasks using a ring (ud_tasks_inflight). */
+	struct list_head *head;       /* &ctx->tctx_list */
+	struct list_head *pos;        /* the node whose task is being counted */
+	struct io_uring_task *tctx;   /* that task's context, 0 between tasks */
+	struct io_uring_task *sq_tctx;/* the SQPOLL thread's, counted last */
+	__s32 *counters;              /* its percpu counter's per-CPU deltas */
+	__s64 sum;                    /* of the task being counted */
+	__s64 total;
+	__u32 cpu;
+	__u32 failed;
 };
 
 /* The pinnable text iterators' working memory (uringdump_text.bpf.c). */
 struct ud_text {
 	char line[512];        /* the line being formatted (a power of two: masks) */
 	char name[264];        /* name of the file of the last FILE record */
+	__u64 args[8];         /* bpf_snprintf arguments of the line */
 	__u64 buf_addr;        /* user address of the buffer whose segments follow */
 	__s32 fd;              /* the ring or epoll fd being printed */
 	__u32 kind;            /* which table this iterator prints */

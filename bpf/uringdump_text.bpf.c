@@ -126,7 +126,9 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 {
 	struct ud_text *t = &o->st->text;
 	const struct ud_hdr *h = rec;
-	__u64 a[8];
+	/* In the state, not on the stack: this runs in the deepest frame of
+	 * the walks, and 6.1 limits the stack of a whole call chain. */
+	__u64 *a = t->args;
 	__u32 i;
 
 	switch (h->type) {
@@ -216,7 +218,8 @@ static __always_inline bool ud_text_begin(struct bpf_iter__task_file *ctx, struc
 
 	if (ctx->meta->seq_num == 0)
 		bpf_seq_write(ctx->meta->seq, hdr, hdr_size - 1);
-	if (!task || !file || !want_fops || (__u64)BPF_CORE_READ(file, f_op) != want_fops)
+	if (!task || !file || !want_fops || ud_thread_shares_files(task) ||
+	    (__u64)BPF_CORE_READ(file, f_op) != want_fops)
 		return false;
 	tgid = BPF_CORE_READ(task, tgid);
 	if (!ud_begin(o, ctx->meta->seq, tgid, ud_token_fd(tgid, ctx->fd)))

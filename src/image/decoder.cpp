@@ -64,6 +64,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.iowq_max[0] = o.iowq_max(0);
     s.iowq_max[1] = o.iowq_max(1);
     if (o.has_inflight()) s.inflight = o.inflight();
+    if (o.has_tasks_inflight()) s.tasks_inflight = o.tasks_inflight();
     s.waiting = o.waiting();
     s.restricted = o.restricted();
     return s;

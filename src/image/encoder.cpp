@@ -97,6 +97,7 @@ void put_state(pb::RingState &o, const model::RingState &s) {
     o.add_iowq_max(s.iowq_max[0]);
     o.add_iowq_max(s.iowq_max[1]);
     if (s.inflight) o.set_inflight(*s.inflight);
+    if (s.tasks_inflight) o.set_tasks_inflight(*s.tasks_inflight);
     o.set_waiting(s.waiting);
     o.set_restricted(s.restricted);
 }

@@ -52,7 +52,8 @@ std::string plural(std::uint64_t n, const char *one, const char *many) {
 std::string waiting_lists(std::uint32_t bits) {
     static const std::pair<std::uint32_t, const char *> names[] = {
         {UD_BUSY_POLL, "armed polls"},   {UD_BUSY_TIMEOUT, "timeouts"}, {UD_BUSY_IOPOLL, "iopoll"},
-        {UD_BUSY_DEFER, "drain queue"}, {UD_BUSY_TASKWORK, "task work"},
+        {UD_BUSY_DEFER, "drain queue"}, {UD_BUSY_TASKWORK, "task work"}, {UD_BUSY_URING_CMD, "uring_cmd"},
+        {UD_BUSY_FUTEX, "futex waits"},  {UD_BUSY_WAITID, "waitid"},
     };
     std::string s;
     for (auto &[bit, name] : names) {
@@ -84,6 +85,12 @@ void quiescence(const RingState &s, std::vector<std::pair<ObstacleKind, std::str
                                                      : std::string("requests in flight");
         if (!lists.empty()) what += " (waiting in: " + lists + ")";
         out.emplace_back(ObstacleKind::in_flight, what);
+    } else if (!s.inflight) {
+        // Requests can be in flight on no list (block I/O in progress):
+        // without a count that says none are, the ring is not called quiet.
+        out.emplace_back(ObstacleKind::state_unknown,
+                         "cannot tell whether requests are in flight: this kernel keeps no per-ring count, and the "
+                         "tasks using the ring have requests in flight or could not be counted");
     }
 }
 

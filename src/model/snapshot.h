@@ -91,6 +91,10 @@ struct RingState {
     // Requests the ring holds inside the kernel (BPF reader only): allocated
     // and not idle in its cache. Empty when this kernel does not count them.
     std::optional<std::uint32_t> inflight;
+    // Kernels without a per-ring count (6.1, 6.12): requests the tasks using
+    // the ring (and its SQPOLL thread) have in flight in any of their rings.
+    // inflight is 0 when this is 0, and unknown otherwise.
+    std::optional<std::uint32_t> tasks_inflight;
     std::uint32_t waiting = 0;  // kernel lists holding requests, UD_BUSY_* bits (bpf/records.h)
     bool restricted = false;    // IORING_REGISTER_RESTRICTIONS applied
 };

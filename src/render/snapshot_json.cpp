@@ -60,6 +60,7 @@ void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
     j.kv_b("napi", s.napi).kv_b("zcrx", s.zcrx);
     j.key("iowq_max").begin_array().u64(s.iowq_max[0]).u64(s.iowq_max[1]).end_array();
     if (s.inflight) j.kv_u("inflight", *s.inflight); else j.key("inflight").null();
+    if (s.tasks_inflight) j.kv_u("tasks_inflight", *s.tasks_inflight);
     j.kv_u("waiting", s.waiting).kv_b("restricted", s.restricted);
     j.kv_u("file_slots", s.nr_files).kv_u("buffer_slots", s.nr_bufs);
 
