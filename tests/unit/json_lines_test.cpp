@@ -61,3 +61,33 @@ TEST_CASE("json lines: items, files and segments are valid JSON with the right v
     REQUIRE_FALSE(d.Parse(noframe.c_str()).HasParseError());
     CHECK(d["pfn"].IsNull());
 }
+
+TEST_CASE("json lines: the fallback's slots of unknown files each keep what fdinfo printed for them") {
+    // They share file id 0: slot 10's empty text once came out as slot 3's
+    // path, and an epoll item of unknown file after them too.
+    Snapshot snap;
+    Process p;
+    Ring r;
+    r.files = {{3, 0, 0, 0, 0, "/tmp/ud_fixture_SSs6WH (deleted)", {}, false},
+               {10, 0, 0, 0, 0, "", {}, false},
+               {12, 0, 0, 0, 0, "pipe:[17223]", {}, false}};
+    p.rings.push_back(r);
+    Epoll e;
+    e.items = {{5, 1, 2, 0, 0, 0, {}, false}};
+    p.epolls.push_back(e);
+    join_fds(p);
+    JsonLines lines(snap);
+    rapidjson::Document d;
+    auto parse = [&](std::string_view s) {
+        std::string text(s);
+        REQUIRE_FALSE(d.Parse(text.c_str()).HasParseError());
+    };
+    parse(lines.fixed_file(p, p.rings[0].files[0]));
+    CHECK(std::string(d["path"].GetString()) == "/tmp/ud_fixture_SSs6WH (deleted)");
+    parse(lines.fixed_file(p, p.rings[0].files[1]));
+    CHECK(d["path"].IsNull());
+    parse(lines.fixed_file(p, p.rings[0].files[2]));
+    CHECK(std::string(d["path"].GetString()) == "pipe:[17223]");
+    parse(lines.epoll_item(p, p.epolls[0].items[0]));
+    CHECK(d["path"].IsNull());
+}
