@@ -121,11 +121,21 @@ std::string_view JsonLines::fixed_file(const Process &p, const FixedFile &f) {
         append(f.fds.count ? ",\"descriptorless\":false," : ",\"descriptorless\":true,");
     else
         append(",\"descriptorless\":null,");
-    append(path_fields(f.file, f.name));
+    if (f.name_is_dentry) {
+        // fdinfo before 6.14: the dentry's own name, not a path.
+        append("\"path\":null,\"name\":");
+        append(json_quote(f.name));
+        buf_.push_back(',');
+    } else {
+        append(path_fields(f.file, f.name));
+    }
     std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
     std::uint32_t dev = f.dev ? f.dev : (info ? info->dev : 0);
     std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);
-    fmt::format_to(out, FMT_COMPILE("\"ino\":{}"), ino);
+    if (ino || info)
+        fmt::format_to(out, FMT_COMPILE("\"ino\":{}"), ino);
+    else
+        append("\"ino\":null");  // the procfs fallback knows no inode for it
     if (dev) fmt::format_to(out, FMT_COMPILE(",\"dev\":\"{}:{}\""), dev >> 20, dev & 0xfffff);
     if (mode || info) fmt::format_to(out, FMT_COMPILE(",\"type\":\"{}\""), inode_type(mode));
     buf_.push_back('}');
