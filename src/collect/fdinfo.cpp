@@ -154,8 +154,8 @@ FdinfoRing parse_fdinfo_ring(std::string_view text, const FdinfoFormat &format) 
         } else if (field(line, "NAPI", v)) {
             r.napi = v == "enabled";
             section = other;
-        } else if (line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 ||
-                   line.rfind("SqTotalTime:", 0) == 0 || line.rfind("SqWorkTime:", 0) == 0) {
+        } else if (line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 || line.rfind("SqTotalTime:", 0) == 0 ||
+                   line.rfind("SqWorkTime:", 0) == 0) {
             section = other;
         } else if (section == files || section == bufs) {
             // "%5u: <rest>"; from slot 10000 on the number fills the width.

@@ -1,7 +1,5 @@
 #include "support/procfs_truth.h"
 
-#include "support/kernel.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,12 +7,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "support/kernel.h"
 
 namespace ud::test {
 
@@ -125,9 +125,7 @@ std::map<unsigned, std::string> fdinfo_bufs(const std::string &text) {
 }
 
 std::optional<std::string> dentry_name_of(int pid, const std::string &fd_path) {
-    auto bracketed = [&](const char *prefix) {
-        return fd_path.rfind(prefix, 0) == 0 && fd_path.back() == ']';
-    };
+    auto bracketed = [&](const char *prefix) { return fd_path.rfind(prefix, 0) == 0 && fd_path.back() == ']'; };
     if (bracketed("pipe:[")) return std::string();
     if (fd_path.rfind("anon_inode:", 0) == 0) return fd_path.substr(std::strlen("anon_inode:"));
     if (bracketed("socket:[")) {

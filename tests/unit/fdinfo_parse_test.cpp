@@ -142,7 +142,7 @@ TEST_CASE("fdinfo 6.1: every slot listed, dentry names (an empty one for a pipe)
     CHECK(r.files[0].slot == 3);
     CHECK(r.files[0].name == "ud_fixture_SSs6WH");
     CHECK(r.files[1].slot == 10);
-    CHECK(r.files[1].name.empty());  // alloc_file_pseudo(inode, pipe_mnt, "", ...)
+    CHECK(r.files[1].name.empty());           // alloc_file_pseudo(inode, pipe_mnt, "", ...)
     CHECK(r.files[2].name == "UNIX-STREAM");  // sock_alloc_file(): the protocol's name
     CHECK(r.files[3].name == "hostname");
     CHECK(r.buf_lines == 3);
@@ -181,8 +181,9 @@ TEST_CASE("fdinfo 6.1 and 6.12: a busy ring prints its counters and the table he
     CHECK(r.napi == std::optional<bool>(false));
 
     // Nothing registered: the text cannot show whether fdinfo had the lock.
-    r = parse_fdinfo_ring(kCounters + "SqThread:\t-1\nSqThreadCpu:\t-1\nUserFiles:\t0\nUserBufs:\t0\nPollList:\n"
-                                      "CqOverflowList:\n",
+    r = parse_fdinfo_ring(kCounters +
+                              "SqThread:\t-1\nSqThreadCpu:\t-1\nUserFiles:\t0\nUserBufs:\t0\nPollList:\n"
+                              "CqOverflowList:\n",
                           k61);
     CHECK_FALSE(r.locked_part.has_value());
 }
@@ -292,8 +293,7 @@ Fallback fallback(const std::string &text, const FdinfoFormat &format) {
     Fallback f;
     std::unordered_map<std::string, ud::model::FileId> sockets{{"socket:[13330]", 77}};
     f.snap.files[77] = {77, 13330, 9, 0140777, 0, "socket:[13330]", false};
-    f.ring = ring_from_fdinfo(parse_fdinfo_ring(text, format), format, sockets, "pid 1 io_uring fd 3", f.snap,
-                              f.notes);
+    f.ring = ring_from_fdinfo(parse_fdinfo_ring(text, format), format, sockets, "pid 1 io_uring fd 3", f.snap, f.notes);
     add_fallback_notes(f.notes, format, f.snap);
     return f;
 }
@@ -360,8 +360,9 @@ TEST_CASE("fallback 6.12: an SQPOLL thread as printed; no personality section is
     CHECK(f.ring.files[0].name_is_dentry);
 
     // No table to show whether fdinfo had the lock: -1 proves nothing.
-    f = fallback(kCounters + "SqThread:\t-1\nSqThreadCpu:\t-1\nSqTotalTime:\t0\nSqWorkTime:\t0\n"
-                             "UserFiles:\t0\nUserBufs:\t0\nPollList:\nCqOverflowList:\n",
+    f = fallback(kCounters +
+                     "SqThread:\t-1\nSqThreadCpu:\t-1\nSqTotalTime:\t0\nSqWorkTime:\t0\n"
+                     "UserFiles:\t0\nUserBufs:\t0\nPollList:\nCqOverflowList:\n",
                  k612);
     CHECK(f.ring.state_known);
     CHECK_FALSE(f.ring.state.sq_thread_known);
@@ -370,8 +371,9 @@ TEST_CASE("fallback 6.12: an SQPOLL thread as printed; no personality section is
 }
 
 TEST_CASE("fallback 6.14.0 .. 6.14.7: a file table with no line may be empty or unprinted: unknown") {
-    Fallback f = fallback(kCounters + "SqThread:\t-1\nSqThreadCpu:\t-1\nSqTotalTime:\t0\nSqWorkTime:\t0\n"
-                                      "UserFiles:\t8\nUserBufs:\t0\nPollList:\nCqOverflowList:\n",
+    Fallback f = fallback(kCounters +
+                              "SqThread:\t-1\nSqThreadCpu:\t-1\nSqTotalTime:\t0\nSqWorkTime:\t0\n"
+                              "UserFiles:\t8\nUserBufs:\t0\nPollList:\nCqOverflowList:\n",
                           fdinfo_format(6, 14, 3));
     CHECK_FALSE(f.ring.state_known);
     CHECK(partial_has(f.snap, "fdinfo listed none of the 8 fixed-file slots"));
