@@ -51,6 +51,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.sq_flags = o.sq_flags();
     s.sq_thread_pid = o.sq_thread_pid();
     s.sq_thread_cpu = o.sq_thread_cpu();
+    s.sq_thread_known = !o.sq_thread_unknown();
     s.nr_files = o.nr_files();
     s.nr_bufs = o.nr_bufs();
     if (o.has_buf_groups()) s.buf_groups = o.buf_groups();
@@ -226,7 +227,8 @@ private:
         auto &files = cur_ring().files;
         bound(reader_, files.size(), static_cast<std::size_t>(c.files_size()), kMaxFixedFiles, "fixed files");
         for (auto &f : c.files())
-            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known()});
+            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known(),
+                             f.name_is_dentry()});
     }
 
     void buffer(const pb::Buffer &o) {

@@ -134,7 +134,7 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
             std::string where = ring_label(r);
             std::vector<std::pair<ObstacleKind, std::string>> found;
             if (!r.state_known) {
-                found.emplace_back(ObstacleKind::state_unknown, "state unknown: fdinfo printed nothing (uring_lock held)");
+                found.emplace_back(ObstacleKind::state_unknown, "state unknown: uring_lock held, fdinfo did not print the ring's tables");
             } else {
                 quiescence(r.state, found);
                 unrestorable(r.state, found);

@@ -25,7 +25,8 @@ public:
     std::string_view segment(const model::Segment &s);
 
 private:
-    // `"path":"...",` (or null) plus `"path_truncated":true,` when so.
+    // `"path":"...",` (or null) plus `"path_truncated":true,` when so: the
+    // file's path, or `fallback` for an id without one.
     const std::string &path_fields(model::FileId id, const std::string &fallback);
     void fds(const model::Process &p, model::FdSpan span, bool known);
     void append(std::string_view s);
@@ -33,6 +34,7 @@ private:
     const model::Snapshot &snap_;
     fmt::memory_buffer buf_;
     std::unordered_map<model::FileId, std::string> paths_;
+    std::string scratch_;
     model::FileId last_id_ = ~0ULL;
     const std::string *last_path_ = nullptr;
 };

@@ -53,6 +53,7 @@ void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
         j.key("sq_thread").begin_object().kv_i("pid", s.sq_thread_pid).kv_i("cpu", s.sq_thread_cpu).end_object();
     else
         j.key("sq_thread").null();
+    if (!s.sq_thread_known) j.kv_b("sq_thread_unknown", true);
     if (s.buf_groups) j.kv_u("buf_groups", *s.buf_groups); else j.key("buf_groups").null();
     if (s.personalities) j.kv_u("personalities", *s.personalities); else j.key("personalities").null();
     if (s.counts_partial) j.kv_b("counts_partial", true);

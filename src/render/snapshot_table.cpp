@@ -104,8 +104,11 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
     }
     out += '\n';
     if (!r.state_known) {
-        out += "    state unknown: fdinfo printed nothing (uring_lock held)\n";
-    } else {
+        out += "    state unknown: uring_lock held, fdinfo did not print the ring's tables\n";
+        out += "    fixed files: unknown\n    registered buffers: unknown\n";
+        return;
+    }
+    {
         fmt::format_to(it, "    flags {}  entries sq {} cq {}\n", setup_flags_str(s.flags), s.sq_entries, s.cq_entries);
         fmt::format_to(it, "    sq head {} tail {} cached {}  cq head {} tail {} cached {}  overflow {}{}\n",
                        s.sq_head, s.sq_tail, s.cached_sq_head, s.cq_head, s.cq_tail, s.cached_cq_tail,
@@ -113,7 +116,8 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         auto opt = [](const std::optional<std::uint32_t> &v) { return v ? std::to_string(*v) : std::string("?"); };
         fmt::format_to(it, "    sqpoll {}  buf_groups {}{}  personalities {}  eventfd {}  iowq {}/{}\n",
                        s.sq_thread_pid >= 0 ? fmt::format("pid {} cpu {}", s.sq_thread_pid, s.sq_thread_cpu)
-                                            : std::string("-"),
+                       : s.sq_thread_known  ? std::string("-")
+                                            : std::string("?"),
                        opt(s.buf_groups), s.counts_partial ? "+" : "", opt(s.personalities),
                        s.has_eventfd ? (*s.has_eventfd ? "yes" : "no") : "?", s.iowq_max[0], s.iowq_max[1]);
     }
@@ -123,9 +127,15 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         for (auto &f : r.files) {
             const FileInfo *info = snap.file(f.file);
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
+            std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);
+            // The procfs fallback may know neither inode nor type, and
+            // before 6.14 only the dentry's name.
+            bool known = info || ino;
+            std::string name = f.name_is_dentry ? fmt::format("name \"{}\" (path unknown)", f.name) : std::string();
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
-                           inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
-                           path_of(snap, f.file, f.name), !f.fds_known || f.fds.count ? "" : "  (no fd)");
+                           known || mode ? inode_type(mode) : "?", known ? std::to_string(ino) : "?",
+                           f.name_is_dentry ? name : path_of(snap, f.file, f.name),
+                           !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }
     fmt::format_to(it, "    registered buffers: {} of {} slots\n", r.buffers.size(), s.nr_bufs);

@@ -2,6 +2,7 @@
 // restore could not recreate, set up by a fixture that says what it set up.
 // Refused means exit 5, every reason on stderr, and no file.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "support/fixture.h"
 #include "support/image_file.h"
 #include "support/json.h"
+#include "support/kernel.h"
 #include "support/procfs_truth.h"
 #include "support/run.h"
 
@@ -101,8 +103,17 @@ TEST_CASE("dump: SQPOLL, provided buffers, personalities, eventfd, io-wq limits 
 TEST_CASE("dump: the SQPOLL thread refused is the one the kernel reports") {
     if (!need_bpf()) return;
     Fixture fx({"sqpoll"});
-    auto thread = fdinfo_value(fdinfo_text(fx.pid(), fx.truth()["rings"][0]["fd"].GetInt()), "SqThread");
+    int fd = fx.truth()["rings"][0]["fd"].GetInt();
+    auto thread = fdinfo_value(fdinfo_text(fx.pid(), fd), "SqThread");
+    // Before 6.7 fdinfo reads the thread only when it also gets
+    // sq_data->lock, which the thread holds while awake (here its first
+    // sq_thread_idle, 1 s): -1 until it sleeps.
+    for (int i = 0; i < 50 && fdinfo_sq_thread_needs_sq_lock() && thread == std::optional<std::string>("-1"); i++) {
+        usleep(100 * 1000);
+        thread = fdinfo_value(fdinfo_text(fx.pid(), fd), "SqThread");
+    }
     REQUIRE(thread);
+    CHECK(*thread != "-1");
     auto r = run_uringdump({"dump", "--check", "-j", fx.pid_str()});
     auto doc = parse_json(r.out);
     REQUIRE(doc["obstacles"].Size() == 1);

@@ -28,7 +28,10 @@ model::Ring full_ring() {
     s.inflight = 0;
     r.files = {{0, kFileA, 11, 0, 0100644, {}, {}, true},
                {5, kFileB, 12, 0, 0010600, {}, {}, true},
-               {9, 0, 0, 0, 0, "fallback-name", {}, false}};
+               {9, 0, 0, 0, 0, "fallback-name", {}, false},
+               {11, 0, 0, 0, 0, "", {}, false, true},  // the fallback before 6.14: a pipe's dentry name
+               {12, 0, 0, 0, 0, "UNIX-STREAM", {}, false, true}};
+    s.sq_thread_known = false;  // the fallback: a SqThread -1 that proves nothing
     model::Buffer b0{0, 0x7f0000001000, 8192, 2, 12, false, 0, 2};
     model::Buffer b1{3, 0x7f0000100064, 5000, 2, 12, false, 2, 2};
     model::Buffer b2{7, 0, 65536, 1, 16, true, 4, 1};
