@@ -104,7 +104,25 @@ std::string parent_dir(const std::string &path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// Opens the text object and loads only the program of `kind`; the caller
+// destroys the skeleton. Throws PinError with the kernel's reason.
+uringdump_text_bpf *load_one(TextIterKind kind) {
+    LibbpfLog::install();
+    uringdump_text_bpf *skel = uringdump_text_bpf__open();
+    if (!skel) throw PinError(fmt::format("cannot open the text iterators: {}", std::strerror(errno)));
+    for (auto &k : kKinds) bpf_program__set_autoload(program(skel, k.kind), k.kind == kind);
+    if (int err = uringdump_text_bpf__load(skel)) {
+        std::string detail = LibbpfLog::last_error();
+        uringdump_text_bpf__destroy(skel);
+        throw PinError(fmt::format("the kernel rejected the text iterator: {}{}", std::strerror(-err),
+                                   detail.empty() ? "" : " (" + detail + ")"));
+    }
+    return skel;
+}
+
 }  // namespace
+
+void check_text_iter_loads(TextIterKind kind) { uringdump_text_bpf__destroy(load_one(kind)); }
 
 std::optional<TextIterKind> text_iter_kind(const std::string &name) {
     for (auto &k : kKinds)
@@ -121,15 +139,8 @@ void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const Ke
     struct stat st;
     if (::lstat(path.c_str(), &st) == 0) throw PinError(fmt::format("{} exists; unpin or remove it first", path));
 
-    LibbpfLog::install();
-    uringdump_text_bpf *skel = uringdump_text_bpf__open();
-    if (!skel) throw PinError(fmt::format("cannot open the text iterators: {}", std::strerror(errno)));
     // Only the program pinned is loaded.
-    for (auto &k : kKinds) bpf_program__set_autoload(program(skel, k.kind), k.kind == kind);
-    if (int err = uringdump_text_bpf__load(skel)) {
-        uringdump_text_bpf__destroy(skel);
-        throw PinError(fmt::format("the kernel rejected the text iterator: {}", std::strerror(-err)));
-    }
+    uringdump_text_bpf *skel = load_one(kind);
     skel->bss->ud_ring_fops = facts.ring_fops;
     skel->bss->ud_epoll_fops = facts.epoll_fops;
     skel->bss->ud_obj_limit = facts.obj_limit;
