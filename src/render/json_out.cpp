@@ -9,10 +9,9 @@
 
 namespace ud::render {
 
-// The writers work on a StringBuffer, which RapidJSON's vectorised string
-// scanning (RAPIDJSON_SSE2) supports and FileWriteStream does not; the
-// buffer goes to the FILE whenever it passes kFlushAt, so memory stays
-// bounded whatever the document's size.
+// The writers work on a StringBuffer, which goes to the FILE whenever it
+// passes kFlushAt, so memory stays bounded whatever the document's size.
+// (Not RAPIDJSON_SSE2: see the Makefile.)
 struct JsonOut::Impl {
     static constexpr std::size_t kFlushAt = 1 << 16;
     std::FILE *out;
