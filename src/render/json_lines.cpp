@@ -2,8 +2,6 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,20 +14,17 @@ namespace ud::render {
 
 using namespace ud::model;
 
-std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(sb.GetString(), sb.GetSize());
-}
-
 const std::string &JsonLines::path_fields(FileId id, const std::string &fallback) {
     if (id == last_id_ && fallback.empty()) return *last_path_;
     auto [it, fresh] = paths_.try_emplace(id);
     if (fresh || !fallback.empty()) {
         const FileInfo *info = snap_.file(id);
         const std::string &path = info && !info->path.empty() ? info->path : fallback;
-        it->second = path.empty() ? std::string("\"path\":null,") : "\"path\":" + json_quote(path) + ",";
+        it->second.clear();
+        if (path.empty())
+            it->second = "\"path\":null,";
+        else
+            append_name_members(it->second, "path", path);
         if (info && info->path_truncated) it->second += "\"path_truncated\":true,";
     }
     if (fallback.empty()) {
