@@ -11,6 +11,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "model/pfn_runs.h"
+#include "render/name_text.h"
 
 namespace ud::render {
 namespace {
@@ -125,7 +126,7 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
                            inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
-                           path_of(snap, f.file, f.name), !f.fds_known || f.fds.count ? "" : "  (no fd)");
+                           name_text(path_of(snap, f.file, f.name)), !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }
     fmt::format_to(it, "    registered buffers: {} of {} slots\n", r.buffers.size(), s.nr_bufs);
@@ -186,8 +187,7 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
         pad_to(row, start + 8);
         append_padded(row, m->second, 19);
         fmt::format_to(at, FMT_COMPILE("{:<#18x} {:>7} "), item.data, item.ino);
-        const std::string &path = path_of(snap, item.file, {});
-        row.append(path.data(), path.data() + path.size());
+        append_name_text(row, path_of(snap, item.file, {}));
         row.append(note, note + std::strlen(note));
         row.push_back('\n');
         out.append(row.data(), row.size());
@@ -210,8 +210,8 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
 }
 
 void process_table(std::string &out, const Snapshot &snap, const Process &p) {
-    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, p.comm, p.rings.size(),
-                   p.epolls.size());
+    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, name_text(p.comm),
+                   p.rings.size(), p.epolls.size());
     for (auto &r : p.rings) ring_table(out, snap, p, r);
     for (auto &e : p.epolls) epoll_table(out, snap, p, e);
 }
