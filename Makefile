@@ -53,7 +53,7 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 # Debian 12 packages the build, the tests and the demo need (make deps).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
-	zsh fish mandoc libncurses-dev tmux
+	zsh fish mandoc libncurses-dev tmux python3
 
 .PHONY: all clean test bench install uninstall deps demo
 # Generated headers and BPF objects are kept: deleting them as intermediate
