@@ -71,7 +71,9 @@ __u32 ud_nr_cpu_ids;
  * UD_TEXT_LINE bytes, so that text never overruns the per-object buffer.
  */
 #ifdef UD_TEXT_OUTPUT
-#define UD_TEXT_LINE 320
+/* The longest line: an epoll item's numbers (at most 87 bytes: three ints,
+ * two hex values, an inode, spaces) before its escaped name. */
+#define UD_TEXT_LINE (96 + UD_TEXT_NAME_MAX)
 #define UD_COST(size) ((size) > UD_TEXT_LINE ? (size) : UD_TEXT_LINE)
 struct ud_out;
 static void ud_text_put(struct ud_out *o, const void *rec, __u32 size);

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "collect/libbpf_log.h"
+#include "render/name_text.h"
 #include "uringdump_text.skel.h"
 
 namespace ud::collect {
@@ -133,11 +134,13 @@ std::optional<TextIterKind> text_iter_kind(const std::string &name) {
 const char *text_iter_name(TextIterKind kind) { return info(kind).name; }
 
 void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const KernelFacts &facts) {
+    const std::string shown = render::name_text(path);  // for messages
     struct statfs fs;
     if (::statfs(parent_dir(path).c_str(), &fs) != 0 || static_cast<unsigned long>(fs.f_type) != kBpfFsMagic)
-        throw PinError(fmt::format("{} is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", parent_dir(path)));
+        throw PinError(fmt::format("{} is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
+                                   render::name_text(parent_dir(path))));
     struct stat st;
-    if (::lstat(path.c_str(), &st) == 0) throw PinError(fmt::format("{} exists; unpin or remove it first", path));
+    if (::lstat(path.c_str(), &st) == 0) throw PinError(fmt::format("{} exists; unpin or remove it first", shown));
 
     // Only the program pinned is loaded.
     uringdump_text_bpf *skel = load_one(kind);
@@ -165,7 +168,7 @@ void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const Ke
     int err = bpf_link__pin(link, path.c_str());
     bpf_link__destroy(link);  // the pin keeps it
     uringdump_text_bpf__destroy(skel);
-    if (err) throw PinError(fmt::format("cannot pin at {}: {}", path, std::strerror(-err)));
+    if (err) throw PinError(fmt::format("cannot pin at {}: {}", shown, std::strerror(-err)));
 }
 
 std::vector<PinnedIter> list_text_iters(const std::string &root) {
@@ -175,8 +178,9 @@ std::vector<PinnedIter> list_text_iters(const std::string &root) {
 }
 
 void unpin_text_iter(const std::string &path) {
-    if (!describe(path)) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", path));
-    if (::unlink(path.c_str()) != 0) throw PinError(fmt::format("cannot remove {}: {}", path, std::strerror(errno)));
+    const std::string shown = render::name_text(path);  // for messages
+    if (!describe(path)) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", shown));
+    if (::unlink(path.c_str()) != 0) throw PinError(fmt::format("cannot remove {}: {}", shown, std::strerror(errno)));
 }
 
 }  // namespace ud::collect

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "records.h"
+#include "render/name_text.h"
 
 namespace ud::image {
 namespace {
@@ -147,7 +148,7 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
                 std::string detail = fmt::format("buffer slot {}: {} memory", r.buffers[bi].slot,
                                                  collect::memory_kind_name(m.kind));
                 if (m.kind == collect::MemoryKind::unmapped) detail = fmt::format("buffer slot {}: not mapped", r.buffers[bi].slot);
-                if (!m.path.empty()) detail += " (" + m.path + ")";
+                if (!m.path.empty()) detail += " (" + render::name_text(m.path) + ")";
                 out.push_back({ObstacleKind::buffer_memory, p.pid, ri, r.buffers[bi].slot, where, std::move(detail)});
             }
         }

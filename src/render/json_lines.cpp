@@ -2,8 +2,6 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,13 +13,6 @@
 namespace ud::render {
 
 using namespace ud::model;
-
-std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(sb.GetString(), sb.GetSize());
-}
 
 const std::string &JsonLines::path_fields(FileId id, const std::string &fallback) {
     // Cached per file; the text a reader printed in place of a file it
@@ -35,12 +26,17 @@ const std::string &JsonLines::path_fields(FileId id, const std::string &fallback
     }
     const FileInfo *info = snap_.file(id);
     if (!info || info->path.empty()) {
-        scratch_ = fallback.empty() ? std::string("\"path\":null,") : "\"path\":" + json_quote(fallback) + ",";
+        scratch_.clear();
+        if (fallback.empty())
+            scratch_ = "\"path\":null,";
+        else
+            append_name_members(scratch_, "path", fallback);
         if (info && info->path_truncated) scratch_ += "\"path_truncated\":true,";
         return scratch_;
     }
     std::string &out = paths_[id];
-    out = "\"path\":" + json_quote(info->path) + ",";
+    out.clear();
+    append_name_members(out, "path", info->path);
     if (info->path_truncated) out += "\"path_truncated\":true,";
     last_id_ = id;
     last_path_ = &out;

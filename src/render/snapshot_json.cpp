@@ -5,6 +5,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "render/json_lines.h"
+#include "render/name_json.h"
 
 namespace ud::render {
 namespace {
@@ -97,7 +98,8 @@ void snapshot_json(JsonOut &j, const Snapshot &snap) {
     j.begin_object();
     j.key("processes").begin_array();
     for (auto &p : snap.processes) {
-        j.begin_object().kv_i("pid", p.pid).kv("comm", p.comm);
+        j.begin_object().kv_i("pid", p.pid);
+        name_kv(j, "comm", p.comm);
         j.key("io_uring").begin_array();
         for (auto &r : p.rings) ring_json(j, lines, p, r);
         j.end_array();

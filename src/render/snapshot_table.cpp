@@ -11,6 +11,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "model/pfn_runs.h"
+#include "render/name_text.h"
 
 namespace ud::render {
 namespace {
@@ -131,10 +132,11 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
             // The procfs fallback may know neither inode nor type, and
             // before 6.14 only the dentry's name.
             bool known = info || ino;
-            std::string name = f.name_is_dentry ? fmt::format("name \"{}\" (path unknown)", f.name) : std::string();
+            std::string name =
+                f.name_is_dentry ? fmt::format("name \"{}\" (path unknown)", name_text(f.name)) : std::string();
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
                            known || mode ? inode_type(mode) : "?", known ? std::to_string(ino) : "?",
-                           f.name_is_dentry ? name : path_of(snap, f.file, f.name),
+                           f.name_is_dentry ? name : name_text(path_of(snap, f.file, f.name)),
                            !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }
@@ -196,8 +198,7 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
         pad_to(row, start + 8);
         append_padded(row, m->second, 19);
         fmt::format_to(at, FMT_COMPILE("{:<#18x} {:>7} "), item.data, item.ino);
-        const std::string &path = path_of(snap, item.file, {});
-        row.append(path.data(), path.data() + path.size());
+        append_name_text(row, path_of(snap, item.file, {}));
         row.append(note, note + std::strlen(note));
         row.push_back('\n');
         out.append(row.data(), row.size());
@@ -220,8 +221,8 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
 }
 
 void process_table(std::string &out, const Snapshot &snap, const Process &p) {
-    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, p.comm, p.rings.size(),
-                   p.epolls.size());
+    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, name_text(p.comm),
+                   p.rings.size(), p.epolls.size());
     for (auto &r : p.rings) ring_table(out, snap, p, r);
     for (auto &e : p.epolls) epoll_table(out, snap, p, e);
 }
