@@ -8,6 +8,7 @@
 // The truth is what the fixture submitted and, for polls, fdinfo's PollList.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "records.h"
