@@ -291,12 +291,20 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 	__u64 *a = t->args;
 	__u32 i;
 
+	/* Each case also checks the size: the verifier cannot see the type
+	 * of a record built on the stack (a 2-byte store is not a known
+	 * constant to it), so it walks every case with every record, and a
+	 * case reading past a smaller record would read past its frame. The
+	 * size is a constant where this is inlined: the compiler drops the
+	 * cases that cannot apply. */
 	switch (h->type) {
 	case UD_REC_FILE:
+		if (size < sizeof(struct ud_file))
+			break;
 		ud_stash_name(o, rec);
 		break;
 	case UD_REC_RING_FILE:
-		if (t->kind != UD_TEXT_FILES)
+		if (t->kind != UD_TEXT_FILES || size < sizeof(struct ud_ring_file))
 			break;
 		a[0] = h->pid;
 		a[1] = t->fd;
@@ -307,6 +315,8 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 		ud_line_name(o);
 		break;
 	case UD_REC_RING_BUF:
+		if (size < sizeof(struct ud_ring_buf))
+			break;
 		t->buf_addr = ((const struct ud_ring_buf *)rec)->addr;
 		break;
 	case UD_REC_BUF_SEG:
@@ -341,7 +351,7 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 		}
 		break;
 	case UD_REC_EPOLL_ITEM:
-		if (t->kind != UD_TEXT_EPOLL)
+		if (t->kind != UD_TEXT_EPOLL || size < sizeof(struct ud_epoll_item))
 			break;
 		a[0] = h->pid;
 		a[1] = t->fd;
