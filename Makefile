@@ -50,10 +50,12 @@ APP_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(APP_SRCS)) $(patsubst src/%.
 	$(PROTO_OBJ)
 MAIN_OBJ := $(BUILD)/src/cli/main.o
 
-# Debian 12 packages the build, the tests and the demo need (make deps).
+# Debian 12 packages the build, the tests and the demo need (make deps);
+# qemu and busybox-static for the kernel matrix (make test-kernels).
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
-	zsh fish mandoc libncurses-dev tmux python3
+	zsh fish mandoc libncurses-dev tmux python3 \
+	qemu-system-x86 busybox-static
 
 .PHONY: all clean test bench install uninstall deps demo
 # Generated headers and BPF objects are kept: deleting them as intermediate
@@ -128,6 +130,7 @@ uninstall:
 include tests/tests.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+include tests/kernels/kernels.mk
 
 clean:
 	rm -rf $(BUILD) uringdump build-asan build-fuzz
