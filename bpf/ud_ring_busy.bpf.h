@@ -116,10 +116,9 @@ static long ud_inflight_step(__u32 i, void *data)
 		w->done = 1; /* the SQPOLL thread was the last */
 		return 1;
 	}
-	if (w->pos)
-		bpf_probe_read_kernel(&next, sizeof(next), &w->pos->next);
-	else
-		next = BPF_CORE_READ(w->head, next);
+	/* Plain probe reads: a list_head's next is its first member on every
+	 * kernel, and a CO-RE read through w-> would relocate our own struct. */
+	bpf_probe_read_kernel(&next, sizeof(next), w->pos ? w->pos : w->head);
 	if (!next) {
 		w->failed = 1;
 		return 1;
