@@ -54,10 +54,12 @@ report_at=$(sed -n 's/.*ud\.report_at=\([0-9]*\).*/\1/p' /proc/cmdline)
 if [ -n "$report_at" ]; then
 	(
 		sleep "$((report_at - ${uptime%%.*}))"
-		echo "UD-GUEST: still running at ${report_at}s; tasks:"
-		ps -T -o pid,ppid,stat,args
+		echo "UD-GUEST: still running at ${report_at}s; user tasks:"
 		for t in /proc/[0-9]*/task/*; do
-			echo "-- $t $(cat "$t/comm") wchan=$(cat "$t/wchan")"
+			p=${t%/task/*}
+			[ "$(wc -c <"$p/cmdline")" -gt 0 ] || continue # a kernel thread
+			echo "-- ${p#/proc/}/${t##*/} $(tr '\0' ' ' <"$p/cmdline")"
+			echo "   $(awk '/^State:/ {print "state", $2, $3}' "$t/status"), wchan $(cat "$t/wchan")"
 			cat "$t/stack"
 		done 2>/dev/null
 	) &
