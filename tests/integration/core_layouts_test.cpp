@@ -89,7 +89,7 @@ TEST_CASE("CO-RE: the programs load against 6.1, 6.12 and 6.18 BTF and pick each
     const std::uint32_t running = kernel_has_field("io_ring_ctx", "buf_table") ? UD_LAYOUT_RSRC : UD_LAYOUT_FLAT;
     const Case cases[] = {
         {"tests/data/btf/linux-6.1.192-min.btf", UD_LAYOUT_FLAT},
-        {"tests/data/btf/linux-6.12.113-min.btf", UD_LAYOUT_FLAT},
+        {"tests/data/btf/linux-6.12.118-min.btf", UD_LAYOUT_FLAT},
         {"tests/data/btf/linux-6.18.44-min.btf", UD_LAYOUT_RSRC},
         {"/sys/kernel/btf/vmlinux", running},
     };
