@@ -4,6 +4,7 @@
 
 #include "integration/ring_checks.h"
 #include "support/env.h"
+#include "support/kernel.h"
 #include "support/fixture.h"
 #include "support/json.h"
 #include "support/procfs_truth.h"
@@ -54,7 +55,21 @@ TEST_CASE("show -j: a huge-page buffer is one folio with contiguous frames") {
     REQUIRE(first);
     REQUIRE(last);
     if (*last - *first != 63) {
-        MESSAGE("the " << kind << " buffer is not backed by one huge page here; frames checked page by page only");
+        skip("the " + kind + " buffer is not backed by one huge page here (THP gave none)");
+        return;
+    }
+    if (!kernel_has_field("io_mapped_ubuf", "folio_shift")) {
+        // Before folio coalescing (6.1: no io_mapped_ubuf.folio_shift) the
+        // kernel keeps one bio_vec per 4 KiB page: 64 segments, each the
+        // next frame of the huge page.
+        CHECK(buf["folio_shift"].GetUint() == 12);
+        REQUIRE(buf["segments"].Size() == 64);
+        for (unsigned i = 0; i < 64; i++) {
+            CAPTURE(i);
+            CHECK(buf["segments"][i]["pfn"].GetUint64() == *first + i);
+            CHECK(buf["segments"][i]["offset"].GetUint() == 0);
+            CHECK(buf["segments"][i]["len"].GetUint64() == 4096);
+        }
         return;
     }
     // The kernel coalesces a buffer inside one folio into one bio_vec whose
