@@ -21,6 +21,7 @@
 #include "collect/libbpf_log.h"
 #include "collect/record_stream.h"
 #include "model/builder.h"
+#include "model/describe.h"
 #include "model/join.h"
 
 namespace ud::collect {
@@ -29,7 +30,6 @@ namespace {
 constexpr std::size_t kReadSize = 1 << 16;    // above the 32 KiB a read can return
 constexpr std::size_t kResumeBatch = 8192;    // entries of the ud_resume map
 constexpr unsigned kMaxResumeRounds = 1u << 20;
-constexpr std::size_t kSystemWideResume = 8;  // processes to continue before one system-wide pass pays
 
 bool is_thread_token(std::uint64_t token) { return (token & 0xffffffffULL) == 0xffffffffULL; }
 
@@ -194,11 +194,21 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
     *settings_.gen = ++gen_;
     *settings_.resume_mode = 0;
     std::vector<ud_cont> pending;
+    // The continuations stored for the current resume round, until the
+    // CHUNK record that opens each one comes back. One left over after the
+    // round was not continued (its object was not visited, or not asked):
+    // its table is incomplete, and the snapshot must say so.
+    std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> awaited;  // (owner, table) -> pid
     RecordStream rs([&](const ud_hdr &h) {
-        if (h.type == UD_REC_CONT)
+        if (h.type == UD_REC_CONT) {
             pending.push_back(reinterpret_cast<const ud_cont &>(h));
-        else
-            builder.add(h);
+            return;
+        }
+        if (h.type == UD_REC_CHUNK) {
+            auto &c = reinterpret_cast<const ud_chunk &>(h);
+            awaited.erase({c.owner, c.table});
+        }
+        builder.add(h);
     });
     Pass pass{*progs_, stats_, {}};
 
@@ -247,6 +257,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             if (bpf_map_update_elem(progs_->resume_map(), &k, &v, BPF_ANY))
                 throw std::runtime_error(fmt::format("cannot store a resume cursor: {}", errno_text(errno)));
             in_map.push_back(k);
+            awaited[{c.owner, c.table}] = c.hdr.pid;
             auto &last = targets[{static_cast<int>(c.hdr.pid), is_thread_token(c.token)}];
             last = std::max(last, static_cast<std::uint32_t>(c.token & 0xffffffffU));
         }
@@ -271,6 +282,11 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             pass.read(pid, task_prog, rs, stop_early);
         }
         *settings_.resume_mode = 0;
+        for (auto &[key, pid] : awaited)
+            snap.partial.push_back(fmt::format("pid {}: {}: a walk stopped at the output budget was not continued; "
+                                               "it is incomplete",
+                                               pid, model::table_name(key.second)));
+        awaited.clear();
     }
     for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/describe.h"
 #include "model/file_path.h"
 
 namespace ud::model {
@@ -11,17 +12,6 @@ namespace {
 
 constexpr std::uint64_t kPageShift = 12;
 constexpr std::uint64_t kPageSize = 1ULL << kPageShift;
-
-const char *table_name(std::uint32_t table) {
-    switch (table) {
-    case UD_TABLE_FILES: return "fixed-file table";
-    case UD_TABLE_BUFS: return "registered-buffer table";
-    case UD_TABLE_EPOLL: return "epoll tree";
-    case UD_TABLE_TCTX: return "thread io_uring context";
-    case UD_TABLE_PATH: return "path";
-    default: return "table";
-    }
-}
 
 }  // namespace
 
