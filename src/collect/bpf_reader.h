@@ -41,6 +41,11 @@ struct KernelFacts {
     std::uint64_t calibrate_ns = 0;
 };
 
+// A system-wide collection with more processes than this whose walks need a
+// resume pass continues them on the system-wide links (one pass over every
+// fd) instead of a link per process. Public for the test that exceeds it.
+inline constexpr std::size_t kSystemWideResume = 8;
+
 struct CollectStats {
     unsigned passes = 0;      // iterator reads, first passes and resumes
     unsigned links = 0;       // iterator links created
