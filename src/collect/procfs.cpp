@@ -118,7 +118,9 @@ void read_process(int pid, model::Snapshot &snap) {
                     ff.dev = snap.files[it->second].dev;
                     ff.mode = snap.files[it->second].mode;
                 } else {
+                    // Nor its inode: unknown, which 0 would not say.
                     ff.fds_known = false;
+                    ff.inode_known = false;
                 }
                 r.files.push_back(std::move(ff));
             }

@@ -225,7 +225,8 @@ private:
         auto &files = cur_ring().files;
         bound(reader_, files.size(), static_cast<std::size_t>(c.files_size()), kMaxFixedFiles, "fixed files");
         for (auto &f : c.files())
-            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known()});
+            files.push_back(
+                {f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known(), !f.inode_unknown()});
     }
 
     void buffer(const pb::Buffer &o) {

@@ -217,6 +217,7 @@ private:
                 e.set_mode(f.mode);
                 e.set_name(f.name);
                 e.set_fds_known(f.fds_known);
+                e.set_inode_unknown(!f.inode_known);
             });
         }
         c.flush();

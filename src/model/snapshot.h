@@ -65,6 +65,9 @@ struct FixedFile {
     std::string name;  // procfs fallback only: the dentry name fdinfo prints
     FdSpan fds;
     bool fds_known = true;  // false: the fallback could not tell which fds hold it
+    // false: the fallback could not tell which inode this is (fdinfo names
+    // the file only): ino, dev and mode are unknown, not 0.
+    bool inode_known = true;
 };
 
 struct RingState {

@@ -114,6 +114,10 @@ std::string_view JsonLines::fixed_file(const Process &p, const FixedFile &f) {
     else
         append(",\"descriptorless\":null,");
     append(path_fields(f.file, f.name));
+    if (!f.inode_known) {
+        append("\"ino\":null,\"type\":null}");
+        return {buf_.data(), buf_.size()};
+    }
     std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
     std::uint32_t dev = f.dev ? f.dev : (info ? info->dev : 0);
     std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);

@@ -123,8 +123,10 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         for (auto &f : r.files) {
             const FileInfo *info = snap.file(f.file);
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
+            // An unknown inode (the fallback) is "?", never type anon, inode 0.
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
-                           inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
+                           f.inode_known ? inode_type(f.mode ? f.mode : (info ? info->mode : 0)) : "?",
+                           f.inode_known ? std::to_string(ino) : std::string("?"),
                            path_of(snap, f.file, f.name), !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }

@@ -2,10 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <sstream>
+#include <vector>
 
 #include "support/env.h"
 #include "support/fixture.h"
 #include "support/json.h"
+#include "support/procfs_truth.h"
 
 using namespace ud::test;
 
@@ -57,12 +60,55 @@ TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial")
             INFO("slot " << slot);
             REQUIRE(files.count(slot));
             CHECK(std::string((*files[slot])["path"].GetString()) == t["path"].GetString());
-            if (std::string(t["path"].GetString()).rfind("socket:", 0) == 0)
+            if (std::string(t["path"].GetString()).rfind("socket:", 0) == 0) {
                 CHECK(int_list((*files[slot])["fds"]) == int_list(t["fds"]));
-            else
+                CHECK((*files[slot])["ino"].GetUint64() == fd_ino(fx.pid(), t["fds"][0].GetInt()));
+                CHECK(std::string((*files[slot])["type"].GetString()) == "sock");
+            } else {
+                // fdinfo names the file, not its inode: unknown, not 0/anon.
                 CHECK((*files[slot])["fds"].IsNull());
+                CHECK((*files[slot])["ino"].IsNull());
+                REQUIRE(has(*files[slot], "type"));
+                CHECK((*files[slot])["type"].IsNull());
+            }
         }
     }
+}
+
+TEST_CASE("show --procfs: the table prints a fixed file of unknown inode as '?', not anon and 0") {
+    Fixture fx({"ring"});
+    auto r = run_uringdump({"--procfs", "show", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    const auto &truth = fx.truth()["rings"][0]["files"];
+    // The rows of the fixed-file table, "SLOT FDS TYPE INO PATH".
+    std::vector<std::string> rows;
+    bool in_files = false;
+    for (auto &line : lines(r.out)) {
+        if (line.find("fixed files:") != std::string::npos) in_files = true;
+        if (line.find("registered buffers:") != std::string::npos) in_files = false;
+        if (in_files) rows.push_back(line);
+    }
+    int unknown = 0;
+    for (auto &t : truth.GetArray()) {
+        std::string path = t["path"].GetString();
+        for (auto &line : rows) {
+            std::istringstream in(line);
+            std::vector<std::string> cols;
+            for (std::string c; in >> c;) cols.push_back(c);
+            if (cols.size() < 5 || cols[0] != std::to_string(t["slot"].GetUint())) continue;
+            INFO(line);
+            if (path.rfind("socket:", 0) == 0) {
+                CHECK(cols[2] == "sock");
+                CHECK(cols[3] == std::to_string(fd_ino(fx.pid(), t["fds"][0].GetInt())));
+            } else {
+                CHECK(cols[1] == "?");
+                CHECK(cols[2] == "?");
+                CHECK(cols[3] == "?");
+                unknown++;
+            }
+        }
+    }
+    CHECK(unknown == 3);  // the kept file, the closed pipe, the direct descriptor
 }
 
 TEST_CASE("show --procfs: epoll items from fdinfo; fds only where the inode identifies the file") {
