@@ -2,6 +2,10 @@
 // shape every front end (show, top, dump, image) consumes. Readers fill it,
 // views only read it. Kernel addresses ("identity" fields) join records and
 // are never printed.
+//
+// Every struct compares field by field (a defaulted operator==), so that a
+// field added here is compared wherever snapshots are, without a word
+// changed: the image round-trip tests rely on it (tests/support/model_compare.h).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +23,8 @@ using FileId = std::uint64_t;
 struct FdSpan {
     std::uint32_t begin = 0;
     std::uint32_t count = 0;
+
+    bool operator==(const FdSpan &) const = default;
 };
 
 // One struct file that a ring slot or an epoll item refers to.
@@ -30,12 +36,16 @@ struct FileInfo {
     std::uint64_t magic = 0; // superblock s_magic (0 when unknown)
     std::string path;        // as /proc/PID/fd/N shows it
     bool path_truncated = false;
+
+    bool operator==(const FileInfo &) const = default;
 };
 
 struct TaskFd {
     int fd = -1;
     FileId file = 0;
     std::uint64_t f_op = 0;  // BPF reader only: what calibration identifies files by
+
+    bool operator==(const TaskFd &) const = default;
 };
 
 struct Segment {
@@ -43,6 +53,8 @@ struct Segment {
     std::uint64_t page = 0;    // struct page address (BPF reader only; not printed)
     std::uint32_t offset = 0;  // offset of the first byte in that frame
     std::uint32_t len = 0;
+
+    bool operator==(const Segment &) const = default;
 };
 
 struct Buffer {
@@ -54,6 +66,8 @@ struct Buffer {
     bool kernel = false;          // kernel-provided (ublk), no user address
     std::uint32_t seg_begin = 0;  // range in Ring::segments
     std::uint32_t seg_count = 0;
+
+    bool operator==(const Buffer &) const = default;
 };
 
 struct FixedFile {
@@ -68,6 +82,8 @@ struct FixedFile {
     // false: the fallback could not tell which inode this is (fdinfo names
     // the file only): ino, dev and mode are unknown, not 0.
     bool inode_known = true;
+
+    bool operator==(const FixedFile &) const = default;
 };
 
 struct RingState {
@@ -96,12 +112,16 @@ struct RingState {
     std::optional<std::uint32_t> inflight;
     std::uint32_t waiting = 0;  // kernel lists holding requests, UD_BUSY_* bits (bpf/records.h)
     bool restricted = false;    // IORING_REGISTER_RESTRICTIONS applied
+
+    bool operator==(const RingState &) const = default;
 };
 
 // A thread whose io_uring context refers to the ring.
 struct RingUser {
     int tid = 0;
     int reg_index = -1;  // slot in registered_rings[], -1: only submitted to it
+
+    bool operator==(const RingUser &) const = default;
 };
 
 struct Ring {
@@ -117,6 +137,8 @@ struct Ring {
     std::vector<Buffer> buffers;
     std::vector<Segment> segments;
     std::uint64_t files_counted = 0;  // summary snapshots: used slots (files is empty)
+
+    bool operator==(const Ring &) const = default;
 };
 
 struct EpollItem {
@@ -128,6 +150,8 @@ struct EpollItem {
     std::uint32_t sdev = 0;  // procfs fallback: superblock device from fdinfo
     FdSpan fds;
     bool fds_known = true;  // false: the fallback could not tell which fds hold it
+
+    bool operator==(const EpollItem &) const = default;
 };
 
 struct Epoll {
@@ -137,6 +161,8 @@ struct Epoll {
     FileId file = 0;
     std::vector<EpollItem> items;
     std::uint64_t items_counted = 0;  // summary snapshots: items (items is empty)
+
+    bool operator==(const Epoll &) const = default;
 };
 
 struct Process {
@@ -148,6 +174,8 @@ struct Process {
     std::vector<Epoll> epolls;
 
     bool empty() const { return rings.empty() && epolls.empty(); }
+
+    bool operator==(const Process &) const = default;
 };
 
 enum class Source { bpf, procfs };
@@ -155,6 +183,8 @@ enum class Source { bpf, procfs };
 struct PfnStatus {
     bool ok = false;
     std::string reason;  // why not, when !ok
+
+    bool operator==(const PfnStatus &) const = default;
 };
 
 struct Snapshot {
@@ -174,6 +204,8 @@ struct Snapshot {
         auto it = files.find(id);
         return it == files.end() ? nullptr : &it->second;
     }
+
+    bool operator==(const Snapshot &) const = default;
 };
 
 }  // namespace ud::model

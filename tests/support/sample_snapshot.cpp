@@ -20,21 +20,30 @@ model::Ring full_ring() {
     r.file = kRingFile;
     r.layout = 2;
     model::RingState &s = r.state;
-    s = {1u << 12, 64, 128, 7, 7, 9, 9, 7, 9, 0, 0, 1, -1, -1, 16, 8};
+    // Every field other than its default somewhere in the sample, so that
+    // one an image loses shows (the codec test checks the schema's side).
+    s = {1u << 12, 64, 128, 7, 7, 9, 9, 7, 9, 2, 1, 1, -1, -1, 16, 8};
     s.buf_groups = 0;
     s.personalities = 0;
+    s.counts_partial = true;
     s.has_eventfd = false;
-    s.iowq_max[0] = 0;
+    s.overflow_pending = true;
+    s.napi = true;
+    s.zcrx = true;
+    s.iowq_max[0] = 4;
     s.inflight = 0;
-    r.files = {{0, kFileA, 11, 0, 0100644, {}, {}, true},
+    s.waiting = 1;
+    s.restricted = true;
+    r.files = {{0, kFileA, 11, (8u << 20) | 1, 0100644, {}, {}, true},
                {5, kFileB, 12, 0, 0010600, {}, {}, true},
-               {9, 0, 0, 0, 0, "fallback-name", {}, false}};
-    model::Buffer b0{0, 0x7f0000001000, 8192, 2, 12, false, 0, 2};
-    model::Buffer b1{3, 0x7f0000100064, 5000, 2, 12, false, 2, 2};
-    model::Buffer b2{7, 0, 65536, 1, 16, true, 4, 1};
+               {9, 0, 0, 0, 0, "fallback-name", {}, false, false}};
+    // Buffer 0 is longer than one piece of contents (1 MiB).
+    model::Buffer b0{0, 0x7f0000001000, kBigBuffer, 3, 12, false, 0, 3};
+    model::Buffer b1{3, 0x7f0000100064, 5000, 2, 12, false, 3, 2};
+    model::Buffer b2{7, 0, 65536, 1, 16, true, 5, 1};
     r.buffers = {b0, b1, b2};
-    r.segments = {{0x1234, 0, 0, 4096}, {0x9999, 0, 0, 4096}, {0x2000, 0, 100, 3996}, {0x2001, 0, 0, 1004},
-                  {0x3000, 0, 0, 65536}};
+    r.segments = {{0x1234, 0, 0, 4096}, {0x9999, 0, 0, 4096}, {0x4000, 0, 0, 1u << 20}, {0x2000, 0, 100, 3996},
+                  {0x2001, 0, 0, 1004}, {0x3000, 0, 0, 65536}};
     return r;
 }
 
@@ -47,6 +56,13 @@ model::Ring unknown_ring() {
 }
 
 }  // namespace
+
+model::Snapshot sample_procfs_snapshot() {
+    model::Snapshot snap = sample_snapshot();
+    snap.source = model::Source::procfs;
+    snap.pfn = {false, "page frames need the BPF reader"};
+    return snap;
+}
 
 model::Snapshot sample_snapshot() {
     model::Snapshot snap;
