@@ -23,6 +23,7 @@
 #include "model/builder.h"
 #include "model/describe.h"
 #include "model/join.h"
+#include "model/page_size.h"
 
 namespace ud::collect {
 namespace {
@@ -159,8 +160,9 @@ BpfReader::BpfReader() {
     bool custom_btf = std::getenv("UD_VMLINUX_BTF") != nullptr;
     progs_ = BpfPrograms::load(LibbpfLog::debug() || custom_btf, vmlinux_btf_path());
     settings_ = progs_->settings();
-    facts_.obj_limit = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE)) << 3;  // bpf_seq_read's buffer
+    facts_.obj_limit = model::system_page_size() << 3;  // bpf_seq_read's buffer
     *settings_.obj_limit = facts_.obj_limit;
+    *settings_.page_shift = model::page_shift(model::system_page_size());
     std::uint64_t t1 = monotonic_ns();
     calibrate();
     facts_.load_ns = t1 - t0;

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "collect/libbpf_log.h"
+#include "model/page_size.h"
 #include "uringdump_text.skel.h"
 
 namespace ud::collect {
@@ -138,6 +139,7 @@ void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const Ke
     skel->bss->ud_text_vmemmap_base = facts.vmemmap_base;
     skel->bss->ud_text_pfn_ok = facts.pfn.ok;
     skel->bss->ud_page_size = facts.struct_page_size;
+    skel->bss->ud_page_shift = model::page_shift(model::system_page_size());
 
     union bpf_iter_link_info li;
     std::memset(&li, 0, sizeof(li));

@@ -136,6 +136,7 @@ private:
         for (int pid : info_.pids) h->add_pids(pid);
         h->set_with_pages(info_.with_pages);
         h->set_forced(info_.forced);
+        h->set_page_size(snap_.page_size);
         emit(w_, rec);
     }
 

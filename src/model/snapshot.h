@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/page_size.h"
+
 namespace ud::model {
 
 using FileId = std::uint64_t;
@@ -199,6 +201,9 @@ struct Snapshot {
     // A summary (top's list): fixed files and epoll items only counted,
     // buffers without segments.
     bool summary = false;
+    // Bytes per page on the system the snapshot was read on: what segment
+    // offsets and frame counts are in. An image keeps it.
+    std::uint32_t page_size = system_page_size();
 
     const FileInfo *file(FileId id) const {
         auto it = files.find(id);

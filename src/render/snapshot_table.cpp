@@ -202,7 +202,7 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
     std::vector<std::string> out;
     if (!snap.pfn.ok || !b.seg_count) return out;
     const Segment *first = r.segments.data() + b.seg_begin;
-    for (auto &run : pfn_runs(first, first + b.seg_count)) {
+    for (auto &run : pfn_runs(first, first + b.seg_count, snap.page_size)) {
         if (run.count == 1)
             out.push_back(fmt::format("pfn {:#x} (1)", run.first));
         else

@@ -44,7 +44,7 @@ static_assert(field_count<EpollItem>() == 8);
 static_assert(field_count<Epoll>() == 6);
 static_assert(field_count<Process>() == 6);
 static_assert(field_count<PfnStatus>() == 2);
-static_assert(field_count<Snapshot>() == 7);
+static_assert(field_count<Snapshot>() == 8);
 
 // Identities in order of first use, as the encoder numbers them; 0 stays 0.
 class Renumber {

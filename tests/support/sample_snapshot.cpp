@@ -70,6 +70,7 @@ model::Snapshot sample_snapshot() {
     snap.pfn = {true, {}};
     snap.partial = {"pid 100: epoll tree: walk ended at its bound (the structure changed while read)"};
     snap.taken_ns = 123456789;
+    snap.page_size = 16384;  // not this system's: an image keeps the dumping system's
     for (auto f : {file(kRingFile, 1, 0, "anon_inode:[io_uring]"), file(kFileA, 11, 0100644, "/tmp/a"),
                    file(kFileB, 12, 0010600, "pipe:[12]"), file(kFileC, 13, 0140777, "socket:[13]"),
                    file(kEpollFile, 14, 0, "anon_inode:[eventpoll]")})
