@@ -73,10 +73,15 @@ public:
     const char *loader() const { return progs_->loader(); }
     const CollectStats &last_stats() const { return stats_; }
 
+    // Whether no collection left state in the programs: summary and resume
+    // mode off, no cursor in the resume map. True between collections,
+    // also after one that threw (tests).
+    bool at_rest() const;
+
 private:
     struct Pass;
     void calibrate();
-    void run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap);
+    void run_passes(const std::vector<int> &pids, bool summary, model::SnapshotBuilder &builder, model::Snapshot &snap);
 
     std::unique_ptr<BpfPrograms> progs_;
     BpfSettings settings_;
