@@ -14,6 +14,7 @@
 #include "cli/exit_codes.h"
 #include "collect/bpf_reader.h"
 #include "collect/collector.h"
+#include "collect/text_iter.h"
 #include "records.h"
 #include "render/json_out.h"
 
@@ -122,6 +123,20 @@ std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
                        f.pfn.ok ? "vmemmap base verified with /proc/self/pagemap, struct page " +
                                       std::to_string(f.struct_page_size) + " bytes"
                                 : f.pfn.reason});
+    }
+    // The pinnable text iterators are separate programs, verified on their
+    // own: each is loaded once, so a kernel that rejects one says so here.
+    if (reader) {
+        for (auto kind : {collect::TextIterKind::io_uring_file, collect::TextIterKind::io_uring_buf,
+                          collect::TextIterKind::epoll}) {
+            std::string name = collect::text_iter_name(kind);
+            try {
+                collect::check_text_iter_loads(kind);
+                out.push_back({"iter_" + name, "iter pin " + name, true, "the kernel accepts it"});
+            } catch (const std::exception &e) {
+                out.push_back({"iter_" + name, "iter pin " + name, false, e.what()});
+            }
+        }
     }
     out.push_back(show_probe(choice, opts.force_procfs, choice.kind == collect::ReaderChoice::Kind::bpf ? read_error : ""));
     return out;

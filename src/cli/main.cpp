@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collect/libbpf_log.h"
+#include "render/name_text.h"
 #include "version.h"
 
 namespace ud::cli {
@@ -121,7 +122,7 @@ int main_impl(int argc, char **argv) {
             else if (i + 1 < argc)
                 ctx.output = argv[++i];
             if (ctx.output.empty()) {
-                p_err("option " + a + " needs a path");
+                p_err("option " + render::name_text(a) + " needs a path");
                 return kUsage;
             }
             ctx.command_options.push_back("-o");
@@ -133,7 +134,7 @@ int main_impl(int argc, char **argv) {
             case OptResult::version: std::printf("uringdump %s\n", UD_VERSION); return kOk;
             case OptResult::help: print_help(stdout); return kOk;
             case OptResult::unknown:
-                p_err("unknown option '" + a + "' (see uringdump help)");
+                p_err("unknown option '" + render::name_text(a) + "' (see uringdump help)");
                 return kUsage;
             }
         }
@@ -154,7 +155,7 @@ int main_impl(int argc, char **argv) {
     }
     const Command *cmd = find_command(name);
     if (!cmd) {
-        p_err("unknown command '" + name + "' (see uringdump help)");
+        p_err("unknown command '" + render::name_text(name) + "' (see uringdump help)");
         return kUsage;
     }
     for (auto &opt : ctx.command_options) {

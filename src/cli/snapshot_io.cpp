@@ -12,14 +12,17 @@
 #include "collect/collector.h"
 #include "render/json_out.h"
 #include "render/snapshot_json.h"
+#include "render/name_text.h"
 #include "render/snapshot_table.h"
 
 namespace ud::cli {
 
 void note_gaps(const model::Snapshot &snap) {
-    // In the fallback the first note is why BPF was not used.
-    for (auto &why : snap.partial) p_note("partial output: " + why);
-    if (snap.source == model::Source::bpf && !snap.pfn.ok) p_note("page frames not shown: " + snap.pfn.reason);
+    // In the fallback the first note is why BPF was not used. An image may
+    // hold any bytes here: escaped as names are.
+    for (auto &why : snap.partial) p_note("partial output: " + render::name_text(why));
+    if (snap.source == model::Source::bpf && !snap.pfn.ok)
+        p_note("page frames not shown: " + render::name_text(snap.pfn.reason));
 }
 
 namespace {

@@ -20,6 +20,7 @@
 #include "collect/calibration.h"
 #include "collect/fail_point.h"
 #include "collect/libbpf_log.h"
+#include "collect/percpu_offsets.h"
 #include "collect/record_stream.h"
 #include "model/builder.h"
 #include "model/describe.h"
@@ -209,6 +210,15 @@ BpfReader::BpfReader() {
     *settings_.page_shift = model::page_shift(model::system_page_size());
     std::uint64_t t1 = monotonic_ns();
     calibrate();
+    // The calibration pass told whether this kernel counts requests per
+    // task only; the kallsyms scan that helps then is paid only there.
+    if (*settings_.counts_per_task) {
+        if (auto offsets = find_percpu_offsets()) {
+            *settings_.percpu_offsets = offsets->array;
+            *settings_.nr_cpu_ids = offsets->nr_cpu_ids;
+            facts_.percpu_offsets = true;
+        }
+    }
     facts_.load_ns = t1 - t0;
     facts_.calibrate_ns = monotonic_ns() - t1;
 }

@@ -37,6 +37,7 @@ struct KernelFacts {
     std::uint64_t struct_page_size = 0;
     model::PfnStatus pfn;               // calibration verdict
     std::uint32_t obj_limit = 0;        // per-object output budget in bytes
+    bool percpu_offsets = false;        // per-task request counts can be summed (kernels without a per-ring count)
     std::uint64_t load_ns = 0;          // open + load (BTF, CO-RE, verifier)
     std::uint64_t calibrate_ns = 0;
 };

@@ -82,7 +82,8 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
         snap.partial.insert(snap.partial.begin(),
                             fallback_reason_ +
                                 "; read from /proc/PID/fdinfo instead: no page frames, no rings without an fd, "
-                                "no ring counts beyond fdinfo, fds of epoll targets and fixed files known for sockets only");
+                                "no setup flags, no ring counts beyond fdinfo, fds of epoll targets and fixed files "
+                                "known for sockets only");
     }
     const int self = static_cast<int>(::getpid());
     std::vector<model::Process> kept;

@@ -33,6 +33,10 @@ struct PinPermissionError : PinError {
 // link at path, which must be a new name on a bpffs mount.
 void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const KernelFacts &facts);
 
+// Loads the text program of `kind` and unloads it: whether this kernel's
+// verifier accepts it (`uringdump feature`). Throws PinError with the reason.
+void check_text_iter_loads(TextIterKind kind);
+
 struct PinnedIter {
     std::string path;
     TextIterKind kind;

@@ -20,7 +20,8 @@ namespace ud::image {
 
 class AtomicFile {
 public:
-    // Throws std::runtime_error saying what failed, for the path.
+    // Throws std::runtime_error saying what failed, for the path (escaped
+    // as render/name_text.h escapes names, ready for a terminal).
     AtomicFile(const std::string &path, bool replace);
     ~AtomicFile();
     AtomicFile(const AtomicFile &) = delete;
@@ -36,6 +37,7 @@ private:
     int link_as(const std::string &name);
 
     std::string path_, base_, temp_;
+    std::string shown_;  // path_ as messages quote it (render/name_text.h)
     bool replace_;
     bool named_ = false;  // the data lives under temp_ (no O_TMPFILE)
     bool committed_ = false;

@@ -54,6 +54,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.sq_flags = o.sq_flags();
     s.sq_thread_pid = o.sq_thread_pid();
     s.sq_thread_cpu = o.sq_thread_cpu();
+    s.sq_thread_known = !o.sq_thread_unknown();
     s.nr_files = o.nr_files();
     s.nr_bufs = o.nr_bufs();
     if (o.has_buf_groups()) s.buf_groups = o.buf_groups();
@@ -67,6 +68,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.iowq_max[0] = o.iowq_max(0);
     s.iowq_max[1] = o.iowq_max(1);
     if (o.has_inflight()) s.inflight = o.inflight();
+    if (o.has_tasks_inflight()) s.tasks_inflight = o.tasks_inflight();
     s.waiting = o.waiting();
     s.restricted = o.restricted();
     return s;
@@ -237,8 +239,8 @@ private:
         auto &files = cur_ring().files;
         bound(reader_, files.size(), static_cast<std::size_t>(c.files_size()), kMaxFixedFiles, "fixed files");
         for (auto &f : c.files())
-            files.push_back(
-                {f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known(), !f.inode_unknown()});
+            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known(),
+                             f.name_is_dentry(), !f.inode_unknown()});
     }
 
     void buffer(const pb::Buffer &o) {

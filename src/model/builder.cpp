@@ -72,8 +72,14 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
     s.iowq_max[1] = r.iowq_max[1];
     // The cache count races with the ring's own use; a count above what was
     // allocated says only that, and leaves the number unknown.
+    // In flight: allocated less idle where the kernel counts per ring;
+    // elsewhere 0 only when the tasks using the ring have nothing in flight
+    // at all (a per-task count cannot be split between rings).
     if (r.req_allocated != UD_UNKNOWN && r.req_cached != UD_UNKNOWN && r.req_cached <= r.req_allocated)
         s.inflight = r.req_allocated - r.req_cached;
+    else if (r.req_allocated == UD_UNKNOWN && r.tasks_inflight == 0)
+        s.inflight = 0;
+    if (r.req_allocated == UD_UNKNOWN && r.tasks_inflight != UD_UNKNOWN) s.tasks_inflight = r.tasks_inflight;
     s.waiting = r.busy;
     s.restricted = r.restricted != 0;
 

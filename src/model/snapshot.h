@@ -78,9 +78,13 @@ struct FixedFile {
     std::uint64_t ino = 0;
     std::uint32_t dev = 0;
     std::uint32_t mode = 0;
-    std::string name;  // procfs fallback only: the dentry name fdinfo prints
+    std::string name;  // procfs fallback only: what fdinfo printed for the slot
     FdSpan fds;
     bool fds_known = true;  // false: the fallback could not tell which fds hold it
+    // procfs fallback before 6.14: `name` is the dentry's own name (no
+    // directory, possibly empty), not a path; the path is unknown. From 6.14
+    // fdinfo prints the full path and this stays false.
+    bool name_is_dentry = false;
     // false: the fallback could not tell which inode this is (fdinfo names
     // the file only): ino, dev and mode are unknown, not 0.
     bool inode_known = true;
@@ -112,8 +116,15 @@ struct RingState {
     // Requests the ring holds inside the kernel (BPF reader only): allocated
     // and not idle in its cache. Empty when this kernel does not count them.
     std::optional<std::uint32_t> inflight;
+    // Kernels without a per-ring count (6.1, 6.12): requests the tasks using
+    // the ring (and its SQPOLL thread) have in flight in any of their rings.
+    // inflight is 0 when this is 0, and unknown otherwise.
+    std::optional<std::uint32_t> tasks_inflight;
     std::uint32_t waiting = 0;  // kernel lists holding requests, UD_BUSY_* bits (bpf/records.h)
     bool restricted = false;    // IORING_REGISTER_RESTRICTIONS applied
+    // false: whether an SQPOLL thread exists is unknown (procfs fallback on
+    // a kernel whose fdinfo printed SqThread -1 without knowing).
+    bool sq_thread_known = true;
 
     bool operator==(const RingState &) const = default;
 };
@@ -134,7 +145,10 @@ struct Ring {
     FileId file = 0;
     std::uint32_t layout = 0;    // enum ud_layout the BPF side used (0 in the fallback)
     RingState state;
-    bool state_known = true;     // false: fdinfo printed nothing (uring_lock held)
+    // false: the procfs fallback could not read the ring's state: its
+    // uring_lock was held, and fdinfo printed nothing (6.15 on) or only the
+    // counters without the tables (before); Snapshot::partial says which.
+    bool state_known = true;
     std::vector<FixedFile> files;
     std::vector<Buffer> buffers;
     std::vector<Segment> segments;

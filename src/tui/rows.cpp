@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/pfn_runs.h"
+#include "render/name_text.h"
 
 namespace ud::tui {
 
@@ -114,10 +115,12 @@ std::string format_titles(Column sorted_by) {
                        t[4], t[5], t[6], t[7], t[8], t[9], t[10]);
 }
 
+// The name is escaped before it is cut to its column: a cut escape is still
+// no control byte.
 std::string format_row(const ProcRow &r, Column) {
-    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", r.pid, r.comm, r.rings,
-                       r.epolls, r.files, r.buffers, r.pages, r.items, rate_text(r.rate, false),
-                       rate_text(r.rate, true), r.overflow);
+    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", r.pid,
+                       render::name_text(r.comm), r.rings, r.epolls, r.files, r.buffers, r.pages, r.items,
+                       rate_text(r.rate, false), rate_text(r.rate, true), r.overflow);
 }
 
 }  // namespace ud::tui

@@ -36,8 +36,8 @@ static_assert(field_count<FileInfo>() == 7);
 static_assert(field_count<TaskFd>() == 3);
 static_assert(field_count<Segment>() == 4);
 static_assert(field_count<Buffer>() == 8);
-static_assert(field_count<FixedFile>() == 9);
-static_assert(field_count<RingState>() == 28);  // 27 fields, iowq_max counting its two elements
+static_assert(field_count<FixedFile>() == 10);
+static_assert(field_count<RingState>() == 30);  // 29 fields, iowq_max counting its two elements
 static_assert(field_count<RingUser>() == 2);
 static_assert(field_count<Ring>() == 12);
 static_assert(field_count<EpollItem>() == 8);

@@ -32,11 +32,15 @@ model::Ring full_ring() {
     s.zcrx = true;
     s.iowq_max[0] = 4;
     s.inflight = 0;
+    s.tasks_inflight = 0;
     s.waiting = 1;
     s.restricted = true;
     r.files = {{0, kFileA, 11, (8u << 20) | 1, 0100644, {}, {}, true},
                {5, kFileB, 12, 0, 0010600, {}, {}, true},
-               {9, 0, 0, 0, 0, "fallback-name", {}, false, false}};
+               {9, 0, 0, 0, 0, "fallback-name", {}, false, false, false},
+               {11, 0, 0, 0, 0, "", {}, false, true, false},  // the fallback before 6.14: a pipe's dentry name
+               {12, 0, 0, 0, 0, "UNIX-STREAM", {}, false, true, false}};
+    s.sq_thread_known = false;  // the fallback: a SqThread -1 that proves nothing
     // Buffer 0 is longer than one piece of contents (1 MiB).
     model::Buffer b0{0, 0x7f0000001000, kBigBuffer, 3, 12, false, 0, 3};
     model::Buffer b1{3, 0x7f0000100064, 5000, 2, 12, false, 3, 2};
