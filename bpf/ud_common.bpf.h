@@ -44,6 +44,10 @@ __u32 ud_resume_last_fd;
 /* Bytes one object may emit; user space sets it to the seq buffer size
  * (0 until then: the 8 pages of 4 KiB that bpf_seq_read uses on x86). */
 __u32 ud_obj_limit;
+/* log2 of the page size, sysconf(_SC_PAGESIZE) as user space read it: the
+ * pages of a registered buffer on kernels without folio_shift, and where a
+ * bio_vec's offset leaves its first page. Written before any pass. */
+__u32 ud_page_shift;
 /* Counts program runs, so that a rerun of an object can tell itself apart
  * from an earlier run whose output the kernel discarded. */
 __u64 ud_run;

@@ -16,7 +16,6 @@
 #include "ud_ring_busy.bpf.h"
 #include "ud_xarray.bpf.h"
 
-#define UD_PAGE_SHIFT 12
 #define UD_FFS_MASK (~3UL) /* io_uring/filetable.h: FFS_NOWAIT | FFS_ISREG */
 
 static __always_inline __u32 ud_nr_files(struct io_ring_ctx *ctx, __u32 layout)
@@ -293,7 +292,7 @@ static __always_inline bool ud_emit_buf(struct ud_out *o, void *imu)
 		b.addr = BPF_CORE_READ(m, ubuf);
 		b.len = BPF_CORE_READ(m, ubuf_end) - b.addr;
 		b.nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
-		b.folio_shift = UD_PAGE_SHIFT;
+		b.folio_shift = ud_page_shift; /* one page per bio_vec before folios */
 	}
 	ud_put(o, &b, sizeof(b));
 	w->nr_bvecs = b.nr_bvecs;

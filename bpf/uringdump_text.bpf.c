@@ -15,8 +15,8 @@
  * pinned iterator cannot resume as uringdump's reader does: a table larger
  * than that ends with a line saying so, never silently.
  *
- * uringdump writes the settings below (and the fops of ud_common.bpf.h)
- * before it attaches and pins; the pinned link keeps them.
+ * uringdump writes the settings below (and the fops and page shift of
+ * ud_common.bpf.h) before it attaches and pins; the pinned link keeps them.
  *
  * Names are escaped as uringdump escapes them for a terminal
  * (src/render/name_text.h): a file name is anyone's bytes, and `cat` hands
@@ -330,8 +330,9 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 			if (t->kind != UD_TEXT_BUFS)
 				break;
 			/* The frame of the segment's first byte (bv_offset may
-			 * run past the first page of a folio). */
-			first = s->offset >> 12;
+			 * run past the first page of a folio), in pages of the
+			 * size user space read from the system. */
+			first = s->offset >> ud_page_shift;
 			a[0] = s->hdr.pid;
 			a[1] = t->fd;
 			a[2] = s->slot;
@@ -340,11 +341,11 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 			if (ud_text_pfn_ok && ud_page_size && s->page >= ud_text_vmemmap_base) {
 				pfn = (s->page - ud_text_vmemmap_base) / ud_page_size + first;
 				a[5] = pfn;
-				a[6] = s->offset & 4095;
+				a[6] = (s->offset & ((1U << ud_page_shift) - 1));
 				a[7] = s->len;
 				ud_line(o, fmt_seg, sizeof(fmt_seg), a, 8);
 			} else {
-				a[5] = s->offset & 4095;
+				a[5] = (s->offset & ((1U << ud_page_shift) - 1));
 				a[6] = s->len;
 				ud_line(o, fmt_seg_nopfn, sizeof(fmt_seg_nopfn), a, 7);
 			}

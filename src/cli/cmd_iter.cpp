@@ -86,6 +86,9 @@ int unpin(Context &ctx) {
     if (ctx.args.size() != 2) return usage("iter unpin takes a path");
     try {
         collect::unpin_text_iter(ctx.args[1]);
+    } catch (const collect::PinPermissionError &e) {
+        p_err(e.what());
+        return kPermission;
     } catch (const collect::PinError &e) {
         p_err(e.what());
         return kError;

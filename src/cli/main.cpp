@@ -96,7 +96,10 @@ OptResult apply_option(const std::string &arg, Context &ctx) {
 
 int main_impl(int argc, char **argv) {
     Context ctx;
+    // The command word; "given" apart from its text, so that an empty word
+    // (uringdump '') is an unknown command, not a missing one.
     std::string name;
+    bool have_name = false;
     bool only_positional = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -135,12 +138,14 @@ int main_impl(int argc, char **argv) {
                 return kUsage;
             }
         }
-        if (name.empty())
+        if (!have_name) {
             name = a;
-        else
+            have_name = true;
+        } else {
             ctx.args.push_back(a);
+        }
     }
-    if (name.empty()) {
+    if (!have_name) {
         print_help(stderr);
         return kUsage;
     }

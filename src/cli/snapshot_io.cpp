@@ -49,10 +49,13 @@ std::string describe_collection(const collect::Collector &c, std::uint64_t colle
 
 }  // namespace
 
+collect::CollectOptions collect_options(const Context &ctx) {
+    return {ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf};
+}
+
 std::unique_ptr<collect::Collector> make_collector(const Context &ctx, int *exit_code) {
     try {
-        return std::make_unique<collect::Collector>(
-            collect::CollectOptions{ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf});
+        return std::make_unique<collect::Collector>(collect_options(ctx));
     } catch (const collect::BpfUnavailable &e) {
         p_err(fmt::format("BPF cannot be used: {}", e.what()));
         *exit_code = kNoBpf;

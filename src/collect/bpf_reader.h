@@ -42,6 +42,11 @@ struct KernelFacts {
     std::uint64_t calibrate_ns = 0;
 };
 
+// A system-wide collection with more processes than this whose walks need a
+// resume pass continues them on the system-wide links (one pass over every
+// fd) instead of a link per process. Public for the test that exceeds it.
+inline constexpr std::size_t kSystemWideResume = 8;
+
 struct CollectStats {
     unsigned passes = 0;      // iterator reads, first passes and resumes
     unsigned links = 0;       // iterator links created
@@ -69,10 +74,15 @@ public:
     const char *loader() const { return progs_->loader(); }
     const CollectStats &last_stats() const { return stats_; }
 
+    // Whether no collection left state in the programs: summary and resume
+    // mode off, no cursor in the resume map. True between collections,
+    // also after one that threw (tests).
+    bool at_rest() const;
+
 private:
     struct Pass;
     void calibrate();
-    void run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap);
+    void run_passes(const std::vector<int> &pids, bool summary, model::SnapshotBuilder &builder, model::Snapshot &snap);
 
     std::unique_ptr<BpfPrograms> progs_;
     BpfSettings settings_;

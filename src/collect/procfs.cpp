@@ -173,7 +173,10 @@ model::Ring ring_from_fdinfo(const FdinfoRing &fr, const FdinfoFormat &format,
             model::FixedFile ff;
             ff.slot = f.slot;
             ff.name = f.name;
+            // fdinfo names the file, not its inode: unknown (which 0
+            // would not say) unless the name is a socket's.
             ff.fds_known = false;
+            ff.inode_known = false;
             if (!fr.file_names_are_paths) {
                 ff.name_is_dentry = true;
                 notes.dentry_names = true;
@@ -182,6 +185,7 @@ model::Ring ring_from_fdinfo(const FdinfoRing &fr, const FdinfoFormat &format,
                 // for the rest the fds stay unknown.
                 ff.file = it->second;
                 ff.fds_known = true;
+                ff.inode_known = true;
                 ff.ino = snap.files[it->second].ino;
                 ff.dev = snap.files[it->second].dev;
                 ff.mode = snap.files[it->second].mode;

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "collect/libbpf_log.h"
+#include "model/page_size.h"
 #include "render/name_text.h"
 #include "uringdump_text.skel.h"
 
@@ -58,9 +59,11 @@ bool is_link(int fd) {
     return false;
 }
 
-// The uringdump iterator behind a pinned link, if it is one.
-std::optional<PinnedIter> describe(const std::string &path) {
+// The uringdump iterator behind a pinned link, if it is one; *err is the
+// errno of opening the pin, 0 when it opened.
+std::optional<PinnedIter> describe(const std::string &path, int *err = nullptr) {
     int fd = bpf_obj_get(path.c_str());
+    if (err) *err = fd < 0 ? errno : 0;
     if (fd < 0) return std::nullopt;
     std::optional<PinnedIter> out;
     bpf_link_info li;
@@ -150,6 +153,7 @@ void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const Ke
     skel->bss->ud_text_vmemmap_base = facts.vmemmap_base;
     skel->bss->ud_text_pfn_ok = facts.pfn.ok;
     skel->bss->ud_page_size = facts.struct_page_size;
+    skel->bss->ud_page_shift = model::page_shift(model::system_page_size());
 
     union bpf_iter_link_info li;
     std::memset(&li, 0, sizeof(li));
@@ -179,8 +183,31 @@ std::vector<PinnedIter> list_text_iters(const std::string &root) {
 
 void unpin_text_iter(const std::string &path) {
     const std::string shown = render::name_text(path);  // for messages
-    if (!describe(path)) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", shown));
-    if (::unlink(path.c_str()) != 0) throw PinError(fmt::format("cannot remove {}: {}", shown, std::strerror(errno)));
+    auto denied = [](int err) { return err == EACCES || err == EPERM; };
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+        int err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to reach {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("{}: {}", shown, std::strerror(err)));
+    }
+    // BPF_OBJ_GET fails with EACCES both when the caller lacks permission
+    // on the pin and when the file is no BPF object at all; asking the
+    // file system first tells the two apart.
+    if (::faccessat(AT_FDCWD, path.c_str(), R_OK | W_OK, AT_EACCESS) != 0) {
+        int err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to open {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("cannot open {}: {}", shown, std::strerror(err)));
+    }
+    int err = 0;
+    auto pinned = describe(path, &err);
+    // EPERM past the access check: privileges (CAP_BPF, an LSM), not the file.
+    if (err == EPERM) throw PinPermissionError(fmt::format("no permission to open {}: {}", shown, std::strerror(err)));
+    if (!pinned) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", shown));
+    if (::unlink(path.c_str()) != 0) {
+        err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to remove {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("cannot remove {}: {}", shown, std::strerror(err)));
+    }
 }
 
 }  // namespace ud::collect

@@ -22,6 +22,12 @@ struct PinError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// This user may not open or remove the pin (EACCES, EPERM): said as such,
+// never as "not uringdump's", which would send the user looking elsewhere.
+struct PinPermissionError : PinError {
+    using PinError::PinError;
+};
+
 // Loads the text program of `kind`, sets it up from `facts` (fops, page
 // frame base), attaches it to one process (pid > 0) or all, and pins the
 // link at path, which must be a new name on a bpffs mount.
@@ -41,7 +47,8 @@ struct PinnedIter {
 // uringdump's iterators pinned under root (recursively).
 std::vector<PinnedIter> list_text_iters(const std::string &root = "/sys/fs/bpf");
 
-// Removes the pin at path if it is one of uringdump's iterators.
+// Removes the pin at path if it is one of uringdump's iterators. Throws
+// PinPermissionError when the pin may not be opened or removed.
 void unpin_text_iter(const std::string &path);
 
 }  // namespace ud::collect

@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <ctime>
 #include <cstring>
 #include <stdexcept>
 
@@ -60,9 +63,18 @@ AtomicFile::~AtomicFile() {
     if (dir_ >= 0) ::close(dir_);
 }
 
+// Not derived from the target's name, which may already be NAME_MAX bytes
+// long: a fixed prefix and 64 random bits (31 bytes), unpredictable to
+// others who can write the directory. Callers create it exclusively (no
+// symlink followed, nothing existing replaced) and draw again on EEXIST.
 std::string AtomicFile::temp_name() {
-    static unsigned counter = 0;
-    return fmt::format(".{}.uringdump-tmp-{}-{}", base_, ::getpid(), counter++);
+    std::uint64_t r = 0;
+    if (::getrandom(&r, sizeof(r), 0) != static_cast<ssize_t>(sizeof(r))) {
+        // Only before the kernel's pool is ready; exclusivity still holds.
+        static std::uint64_t counter = 0;
+        r = (static_cast<std::uint64_t>(::getpid()) << 32) ^ ++counter ^ static_cast<std::uint64_t>(::time(nullptr));
+    }
+    return fmt::format(".uringdump-tmp-{:016x}", r);
 }
 
 // Gives the data the name `name` in the directory: 0, or the errno

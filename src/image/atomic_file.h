@@ -6,8 +6,9 @@
 // The name is never followed if it is a symlink: without `replace`, linking
 // fails on any existing name, symlink or not; with it, rename() replaces the
 // name itself. Replacing needs a temporary name for the two calls between
-// link and rename (".NAME.uringdump-tmp-PID-N"), which a kill exactly there
-// leaves behind holding a complete image.
+// link and rename (".uringdump-tmp-" and 16 random hex digits, short enough
+// beside any NAME), which a kill exactly there leaves behind holding a
+// complete image.
 //
 // Where O_TMPFILE is not supported, that temporary name is used from the
 // start and removed on any failure short of a kill.

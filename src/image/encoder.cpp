@@ -138,6 +138,7 @@ private:
         for (int pid : info_.pids) h->add_pids(pid);
         h->set_with_pages(info_.with_pages);
         h->set_forced(info_.forced);
+        h->set_page_size(snap_.page_size);
         emit(w_, rec);
     }
 
@@ -220,6 +221,7 @@ private:
                 e.set_name(f.name);
                 e.set_fds_known(f.fds_known);
                 e.set_name_is_dentry(f.name_is_dentry);
+                e.set_inode_unknown(!f.inode_known);
             });
         }
         c.flush();

@@ -4,26 +4,10 @@
 
 #include <algorithm>
 
+#include "model/describe.h"
 #include "model/file_path.h"
 
 namespace ud::model {
-namespace {
-
-constexpr std::uint64_t kPageShift = 12;
-constexpr std::uint64_t kPageSize = 1ULL << kPageShift;
-
-const char *table_name(std::uint32_t table) {
-    switch (table) {
-    case UD_TABLE_FILES: return "fixed-file table";
-    case UD_TABLE_BUFS: return "registered-buffer table";
-    case UD_TABLE_EPOLL: return "epoll tree";
-    case UD_TABLE_TCTX: return "thread io_uring context";
-    case UD_TABLE_PATH: return "path";
-    default: return "table";
-    }
-}
-
-}  // namespace
 
 Process &SnapshotBuilder::process(std::uint32_t pid) {
     auto [it, inserted] = proc_index_.try_emplace(pid, snap_.processes.size());
@@ -280,13 +264,16 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
         ep.items_counted = full.items_counted;
         for (auto &item : ep.items) item.fds = {};
     }
+    // Pages of the system the records came from (the snapshot's, which its
+    // reader set): bv_offset is in bytes of the folio.
+    const std::uint32_t shift = page_shift(snap_.page_size);
     for (auto &p : snap_.processes) {
         for (auto &ring : p.rings) {
             for (auto &s : ring.segments) {
                 // bv_offset may run past the first page of a folio: the
                 // segment's frame is the one holding its first byte.
-                std::uint64_t first = s.offset >> kPageShift;
-                s.offset &= kPageSize - 1;
+                std::uint64_t first = s.offset >> shift;
+                s.offset &= snap_.page_size - 1;
                 if (snap_.pfn.ok && struct_page_size && s.page >= vmemmap_base)
                     s.pfn = (s.page - vmemmap_base) / struct_page_size + first;
                 s.page = 0;

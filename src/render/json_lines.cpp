@@ -125,13 +125,15 @@ std::string_view JsonLines::fixed_file(const Process &p, const FixedFile &f) {
     } else {
         append(path_fields(f.file, f.name));
     }
+    if (!f.inode_known) {
+        // The procfs fallback knows no inode for it: unknown, not 0/anon.
+        append("\"ino\":null,\"type\":null}");
+        return {buf_.data(), buf_.size()};
+    }
     std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
     std::uint32_t dev = f.dev ? f.dev : (info ? info->dev : 0);
     std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);
-    if (ino || info)
-        fmt::format_to(out, FMT_COMPILE("\"ino\":{}"), ino);
-    else
-        append("\"ino\":null");  // the procfs fallback knows no inode for it
+    fmt::format_to(out, FMT_COMPILE("\"ino\":{}"), ino);
     if (dev) fmt::format_to(out, FMT_COMPILE(",\"dev\":\"{}:{}\""), dev >> 20, dev & 0xfffff);
     if (mode || info) fmt::format_to(out, FMT_COMPILE(",\"type\":\"{}\""), inode_type(mode));
     buf_.push_back('}');

@@ -129,13 +129,14 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
             const FileInfo *info = snap.file(f.file);
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
             std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);
-            // The procfs fallback may know neither inode nor type, and
-            // before 6.14 only the dentry's name.
-            bool known = info || ino;
+            // The procfs fallback may know neither inode nor type ("?",
+            // never type anon, inode 0), and before 6.14 only the dentry's
+            // name.
+            bool known = f.inode_known;
             std::string name =
                 f.name_is_dentry ? fmt::format("name \"{}\" (path unknown)", name_text(f.name)) : std::string();
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
-                           known || mode ? inode_type(mode) : "?", known ? std::to_string(ino) : "?",
+                           known ? inode_type(mode) : "?", known ? std::to_string(ino) : "?",
                            f.name_is_dentry ? name : name_text(path_of(snap, f.file, f.name)),
                            !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
@@ -211,7 +212,7 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
     std::vector<std::string> out;
     if (!snap.pfn.ok || !b.seg_count) return out;
     const Segment *first = r.segments.data() + b.seg_begin;
-    for (auto &run : pfn_runs(first, first + b.seg_count)) {
+    for (auto &run : pfn_runs(first, first + b.seg_count, snap.page_size)) {
         if (run.count == 1)
             out.push_back(fmt::format("pfn {:#x} (1)", run.first));
         else

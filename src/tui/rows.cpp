@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "model/pfn_runs.h"
@@ -15,13 +13,12 @@ namespace {
 
 // Frames behind a ring's buffers: from its segments when read, otherwise
 // (summary snapshots, the /proc fallback) the pages the buffers span.
-std::uint64_t pages_of(const model::Ring &r) {
+std::uint64_t pages_of(const model::Ring &r, std::uint64_t page) {
     std::uint64_t n = 0;
     if (!r.segments.empty()) {
-        for (auto &s : r.segments) n += model::segment_frames(s);
+        for (auto &s : r.segments) n += model::segment_frames(s, page);
         return n;
     }
-    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     for (auto &b : r.buffers) n += (b.addr % page + b.len + page - 1) / page;
     return n;
 }
@@ -55,7 +52,7 @@ const char *column_title(Column c) {
     }
 }
 
-ProcRow make_row(const model::Process &p, const RateTracker &rates) {
+ProcRow make_row(const model::Process &p, const RateTracker &rates, std::uint32_t page_size) {
     ProcRow row;
     row.pid = p.pid;
     row.comm = p.comm;
@@ -64,7 +61,7 @@ ProcRow make_row(const model::Process &p, const RateTracker &rates) {
     for (auto &r : p.rings) {
         row.files += r.files.empty() ? r.files_counted : r.files.size();
         row.buffers += r.buffers.size();
-        row.pages += pages_of(r);
+        row.pages += pages_of(r, page_size);
         row.overflow += r.state.cq_overflow;
     }
     for (auto &e : p.epolls) row.items += e.items.empty() ? e.items_counted : e.items.size();
@@ -82,7 +79,7 @@ std::vector<ProcRow> make_rows(const model::Snapshot &snap, const RateTracker &r
                                Column by) {
     std::vector<ProcRow> rows;
     for (auto &p : snap.processes) {
-        ProcRow row = make_row(p, rates);
+        ProcRow row = make_row(p, rates, snap.page_size);
         if (row_matches(row, filter)) rows.push_back(std::move(row));
     }
     auto num = [&](const ProcRow &r) -> double {

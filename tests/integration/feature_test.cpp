@@ -1,9 +1,11 @@
 // feature: each probe against what the machine says by other means.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "support/env.h"
 #include "support/json.h"
@@ -55,4 +57,50 @@ TEST_CASE("feature: URINGDUMP_NO_BPF is reported as the reason show does not use
     auto doc = parse_json(r.out);
     CHECK_FALSE(doc["show_uses_bpf"]["ok"].GetBool());
     CHECK(std::string(doc["show_uses_bpf"]["detail"].GetString()).find("URINGDUMP_NO_BPF") != std::string::npos);
+}
+
+TEST_CASE("feature: says what show does with as few fds as make BPF fail: read, fall back, or exit 1 or 7") {
+    // The fds uringdump may open decide where BPF breaks: loading the
+    // programs (BPF unusable: fallback, or exit 7 with --require-bpf), or
+    // after loading, in calibration (show exits 1). feature must say which.
+    if (!need_bpf()) return;
+    bool saw_error = false, saw_fallback = false, saw_bpf = false;
+    std::string self = std::to_string(::getpid());
+    for (int nofile = 4; nofile <= 64 && !(saw_bpf && saw_error && saw_fallback); nofile++) {
+        for (bool require : {false, true}) {
+            std::vector<std::string> pre{"prlimit", "--nofile=" + std::to_string(nofile), uringdump_bin()};
+            if (require) pre.push_back("--require-bpf");
+            auto with = [&](std::vector<std::string> args) {
+                args.insert(args.begin(), pre.begin(), pre.end());
+                return run(args);
+            };
+            auto show = with({"show", "-j", self});
+            auto feature = with({"feature", "-j"});
+            INFO("nofile " << nofile << std::string(require ? " --require-bpf" : "") << ": show exit " << show.code << ": "
+                           << show.err << "feature: " << feature.out);
+            REQUIRE(feature.code == 0);
+            auto doc = parse_json(feature.out);
+            REQUIRE(has(doc, "show_uses_bpf"));
+            bool ok = doc["show_uses_bpf"]["ok"].GetBool();
+            std::string detail = doc["show_uses_bpf"]["detail"].GetString();
+            if (show.code == 1) {
+                saw_error = true;
+                CHECK_FALSE(ok);
+                CHECK(detail.find("show fails (exit 1)") != std::string::npos);
+            } else if (show.code == 7) {
+                CHECK_FALSE(ok);
+                CHECK(detail.find("show fails (exit 7") != std::string::npos);
+            } else {
+                REQUIRE(show.code == 0);
+                bool bpf = std::string(parse_json(show.out)["source"].GetString()) == "bpf";
+                (bpf ? saw_bpf : saw_fallback) = true;
+                CHECK(ok == bpf);
+                if (!bpf) CHECK(detail.find("falls back to /proc") != std::string::npos);
+            }
+        }
+    }
+    // Each kind of outcome met at some limit, the one that was misreported too.
+    CHECK(saw_fallback);
+    CHECK(saw_error);
+    CHECK(saw_bpf);
 }

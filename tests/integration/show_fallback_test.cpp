@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <sstream>
+#include <vector>
 
 #include "support/env.h"
 #include "support/fixture.h"
@@ -74,10 +76,17 @@ TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial")
             if (fdinfo_file_paths()) {
                 CHECK(std::string(f["path"].GetString()) == path);
                 CHECK_FALSE(has(f, "name"));
-                if (path.rfind("socket:", 0) == 0)
+                if (path.rfind("socket:", 0) == 0) {
                     CHECK(int_list(f["fds"]) == int_list(t["fds"]));
-                else
+                    CHECK(f["ino"].GetUint64() == fd_ino(fx.pid(), t["fds"][0].GetInt()));
+                    CHECK(std::string(f["type"].GetString()) == "sock");
+                } else {
+                    // fdinfo names the file, not its inode: unknown, not 0/anon.
                     CHECK(f["fds"].IsNull());
+                    CHECK(f["ino"].IsNull());
+                    REQUIRE(has(f, "type"));
+                    CHECK(f["type"].IsNull());
+                }
             } else {
                 CHECK(f["path"].IsNull());
                 REQUIRE(f["name"].IsString());
@@ -88,6 +97,8 @@ TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial")
                     MESSAGE("the dentry name of " << path << " cannot be told here; not compared");
                 CHECK(f["fds"].IsNull());
                 CHECK(f["ino"].IsNull());
+                REQUIRE(has(f, "type"));
+                CHECK(f["type"].IsNull());
             }
         }
         if (!fdinfo_file_paths()) {
@@ -97,6 +108,45 @@ TEST_CASE("show --procfs / URINGDUMP_NO_BPF: rings from fdinfo, marked partial")
             CHECK(said);
         }
     }
+}
+
+TEST_CASE("show --procfs: the table prints a fixed file of unknown inode as '?', not anon and 0") {
+    Fixture fx({"ring"});
+    auto r = run_uringdump({"--procfs", "show", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    const auto &truth = fx.truth()["rings"][0]["files"];
+    // The rows of the fixed-file table, "SLOT FDS TYPE INO PATH".
+    std::vector<std::string> rows;
+    bool in_files = false;
+    for (auto &line : lines(r.out)) {
+        if (line.find("fixed files:") != std::string::npos) in_files = true;
+        if (line.find("registered buffers:") != std::string::npos) in_files = false;
+        if (in_files) rows.push_back(line);
+    }
+    int unknown = 0;
+    for (auto &t : truth.GetArray()) {
+        std::string path = t["path"].GetString();
+        for (auto &line : rows) {
+            std::istringstream in(line);
+            std::vector<std::string> cols;
+            for (std::string c; in >> c;) cols.push_back(c);
+            if (cols.size() < 5 || cols[0] != std::to_string(t["slot"].GetUint())) continue;
+            INFO(line);
+            // Only a socket's full path (fdinfo from 6.14) names its inode.
+            if (path.rfind("socket:", 0) == 0 && fdinfo_file_paths()) {
+                CHECK(cols[2] == "sock");
+                CHECK(cols[3] == std::to_string(fd_ino(fx.pid(), t["fds"][0].GetInt())));
+            } else {
+                CHECK(cols[1] == "?");
+                CHECK(cols[2] == "?");
+                CHECK(cols[3] == "?");
+                unknown++;
+            }
+        }
+    }
+    // The kept file, the closed pipe, the direct descriptor; before 6.14
+    // the socket too.
+    CHECK(unknown == (fdinfo_file_paths() ? 3 : 4));
 }
 
 TEST_CASE("show --procfs: epoll items from fdinfo; fds only where the inode identifies the file") {

@@ -181,7 +181,9 @@ std::optional<std::uint64_t> pagemap_pfn(int pid, std::uint64_t addr) {
     int f = ::open(("/proc/" + std::to_string(pid) + "/pagemap").c_str(), O_RDONLY);
     if (f < 0) return std::nullopt;
     std::uint64_t entry = 0;
-    ssize_t n = ::pread(f, &entry, sizeof(entry), static_cast<off_t>(addr / 4096 * 8));
+    // One entry per page of this system's size.
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    ssize_t n = ::pread(f, &entry, sizeof(entry), static_cast<off_t>(addr / page * 8));
     ::close(f);
     if (n != 8 || !(entry >> 63)) return std::nullopt;
     return entry & ((1ULL << 55) - 1);
