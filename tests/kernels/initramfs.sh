@@ -67,12 +67,13 @@ for applet in $(busybox --list); do
 	[ "$applet" = busybox ] || ln -s busybox "$stage/usr/bin/$applet"
 done
 
-# Programs the tests run by name (grep run({" and execlp in tests/):
-# tmux and its pane shell (busybox sh) for top, fio for the fio test,
-# setpriv to drop to nobody, bpftool for a map pinned beside an iterator,
+# Programs the tests run by name (the first word of the argv vectors
+# they run, grep '{"' in tests/; execlp): tmux and its pane shell (busybox
+# sh) for top, fio for the fio test, setpriv to drop to nobody, prlimit to
+# run uringdump with few fds, bpftool for a map pinned beside an iterator,
 # protoc to decode images, dd/cat/rm/pkill for iter and top, python3 for
 # the names tests' second JSON parser.
-for prog in tmux fio setpriv bpftool protoc dd cat rm pkill python3; do
+for prog in tmux fio setpriv prlimit bpftool protoc dd cat rm pkill python3; do
 	path=$(command -v "$prog") || {
 		echo "initramfs.sh: $prog is not installed (make deps installs it)" >&2
 		exit 1
