@@ -47,6 +47,9 @@ REGISTER_LISTENER("counter", 1, Counter);
 }  // namespace
 
 int main(int argc, char **argv) {
+    // Line-buffered even into a pipe or file (CI, the kernel matrix's
+    // console): a run killed at its deadline still shows its last test.
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     doctest::Context ctx;
     ctx.applyCommandLine(argc, argv);
     int rc = ctx.run();

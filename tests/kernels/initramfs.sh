@@ -11,8 +11,13 @@
 # Run from the repository root after `make test-build`.
 set -euo pipefail
 
+# The programs the guest gets are Debian's (make deps installs them), not
+# whatever a developer's PATH puts first (a pyenv shim, a /usr/local build).
+export PATH=/usr/sbin:/usr/bin
+
 out=$1
-stage=$out.d
+# Not OUT.d: the Makefile includes every *.d below build/ as dependencies.
+stage=$out.stage
 rm -rf "$stage"
 mkdir -p "$stage"
 
@@ -62,11 +67,13 @@ for applet in $(busybox --list); do
 	[ "$applet" = busybox ] || ln -s busybox "$stage/usr/bin/$applet"
 done
 
-# Programs the tests run by name (grep run({" and execlp in tests/):
-# tmux and its pane shell (busybox sh) for top, fio for the fio test,
-# setpriv to drop to nobody, bpftool for a map pinned beside an iterator,
-# protoc to decode images, dd/cat/rm/pkill for iter and top.
-for prog in tmux fio setpriv bpftool protoc dd cat rm pkill; do
+# Programs the tests run by name (the first word of the argv vectors
+# they run, grep '{"' in tests/; execlp): tmux and its pane shell (busybox
+# sh) for top, fio for the fio test, setpriv to drop to nobody, prlimit to
+# run uringdump with few fds, bpftool for a map pinned beside an iterator,
+# protoc to decode images, dd/cat/rm/pkill for iter and top, python3 for
+# the names tests' second JSON parser.
+for prog in tmux fio setpriv prlimit bpftool protoc dd cat rm pkill python3; do
 	path=$(command -v "$prog") || {
 		echo "initramfs.sh: $prog is not installed (make deps installs it)" >&2
 		exit 1
@@ -83,6 +90,15 @@ done
 mkdir -p "$stage/ud/tests"
 cp -r tests/data "$stage/ud/tests/"
 copy src/image/uringdump.proto /ud/src/image/uringdump.proto
+
+# python3's standard library (json, base64 and what start-up imports), not
+# the parts for building, testing or GUIs; its C modules join the ELF files.
+py=$(python3 -c 'import os; print(os.path.dirname(os.__file__))')
+mkdir -p "$stage$py"
+tar -C "$py" -c --exclude='config-*' --exclude=test --exclude=idlelib --exclude=tkinter \
+	--exclude=lib2to3 --exclude=pydoc_data --exclude=ensurepip --exclude=distutils . |
+	tar -C "$stage$py" -x
+elves+=("$py"/lib-dynload/*.so)
 
 for elf in "${elves[@]}"; do
 	for lib in $(libs_of "$elf"); do
