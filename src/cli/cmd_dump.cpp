@@ -10,7 +10,8 @@
 #include <system_error>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
+#include "cli/json_doc.h"
 #include "cli/obstacle_report.h"
 #include "collect/memory_map.h"
 #include "collect/process_memory.h"
@@ -24,32 +25,29 @@
 namespace ud::cli {
 namespace {
 
-bool check_usage(const Context &ctx) {
-    if (ctx.check && (!ctx.output.empty() || ctx.force || ctx.pages)) {
-        p_err("dump --check writes nothing: -o, --force and --pages do not go with it");
-        return false;
-    }
-    if (!ctx.check && ctx.output.empty()) {
-        p_err("dump needs -o PATH, the image to write (or --check to only check)");
-        return false;
-    }
-    if (ctx.args.empty()) {
-        p_err("dump needs the PIDs of the processes to dump");
-        return false;
-    }
-    return true;
+const Option kOptions[] = {
+    {"output", 'o', "PATH", "the image to write (not replaced unless --force)"},
+    {"force", 0, {}, "write despite obstacles (marked in the image); replace PATH"},
+    {"pages", 0, {}, "include the contents of every registered buffer"},
+    {"check", 0, {}, "only report whether an image could be written"},
+};
+
+void check_usage(const Context &ctx) {
+    if (ctx.has("check") && (ctx.has("output") || ctx.has("force") || ctx.has("pages")))
+        throw usage_error("dump --check writes nothing: -o, --force and --pages do not go with it");
+    if (!ctx.has("check") && !ctx.has("output"))
+        throw usage_error("dump needs -o PATH, the image to write (or --check to only check)");
+    if (ctx.args.empty()) throw usage_error("dump needs the PIDs of the processes to dump");
 }
 
 // dump --check: the obstacles on stdout; exit 0 when there are none.
 int report_check(const Context &ctx, const std::vector<image::Obstacle> &obstacles) {
     if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
+        print_json(ctx, [&](render::JsonOut &j) {
             j.begin_object().kv_b("dumpable", obstacles.empty()).key("obstacles");
             obstacles_json(j, obstacles);
             j.end_object();
-        }
-        std::fputc('\n', stdout);
+        });
     } else {
         print_obstacles(stdout, "", obstacles);
         if (obstacles.empty())
@@ -70,7 +68,7 @@ image::ImageInfo image_info(const Context &ctx, const std::vector<int> &pids, st
     clock_gettime(CLOCK_REALTIME, &ts);
     info.taken_unix_ns = static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<std::uint64_t>(ts.tv_nsec);
     info.pids = pids;
-    info.with_pages = ctx.pages;
+    info.with_pages = ctx.has("pages");
     info.forced = !obstacles.empty();
     info.obstacles = std::move(obstacles);
     return info;
@@ -85,26 +83,30 @@ void report_written(const Context &ctx, const model::Snapshot &snap, const image
         for (auto &r : p.rings) buffers += r.buffers.size();
     }
     if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
+        print_json(ctx, [&](render::JsonOut &j) {
             j.begin_object();
-            render::name_kv(j, "path", ctx.output);
-            j.kv_u("frames", w.frames()).kv_u("bytes", w.bytes())
-                .kv_u("processes", snap.processes.size()).kv_u("rings", rings).kv_u("epolls", epolls)
-                .kv_u("buffers", buffers).kv_b("pages", info.with_pages).kv_u("content_bytes", stats.content_bytes);
+            render::name_kv(j, "path", ctx.value("output"));
+            j.kv_u("frames", w.frames())
+                .kv_u("bytes", w.bytes())
+                .kv_u("processes", snap.processes.size())
+                .kv_u("rings", rings)
+                .kv_u("epolls", epolls)
+                .kv_u("buffers", buffers)
+                .kv_b("pages", info.with_pages)
+                .kv_u("content_bytes", stats.content_bytes);
             j.key("unread").begin_array();
             for (auto &line : stats.unread) j.str(line);
             j.end_array().key("obstacles");
             obstacles_json(j, info.obstacles);
             j.end_object();
-        }
-        std::fputc('\n', stdout);
+        });
         return;
     }
     std::printf("wrote %s: %zu process%s, %zu ring%s, %zu epoll set%s, %zu buffer%s; %llu frames, %llu bytes",
-                render::name_text(ctx.output).c_str(), snap.processes.size(), snap.processes.size() == 1 ? "" : "es",
-                rings, rings == 1 ? "" : "s", epolls, epolls == 1 ? "" : "s", buffers, buffers == 1 ? "" : "s",
-                static_cast<unsigned long long>(w.frames()), static_cast<unsigned long long>(w.bytes()));
+                render::name_text(ctx.value("output")).c_str(), snap.processes.size(),
+                snap.processes.size() == 1 ? "" : "es", rings, rings == 1 ? "" : "s", epolls, epolls == 1 ? "" : "s",
+                buffers, buffers == 1 ? "" : "s", static_cast<unsigned long long>(w.frames()),
+                static_cast<unsigned long long>(w.bytes()));
     if (info.with_pages)
         std::printf(", %llu bytes of buffer contents", static_cast<unsigned long long>(stats.content_bytes));
     if (!info.obstacles.empty())
@@ -112,33 +114,27 @@ void report_written(const Context &ctx, const model::Snapshot &snap, const image
     std::printf("\n");
 }
 
-}  // namespace
-
-int cmd_dump(Context &ctx) {
-    if (!check_usage(ctx)) return kUsage;
-    std::vector<int> pids;
-    int code = kOk;
-    if (!parse_pids(ctx.args, pids, &code)) return code;
+int run_dump(Context &ctx) {
+    check_usage(ctx);
+    const bool check = ctx.has("check"), force = ctx.has("force");
+    const std::string &output = ctx.value("output");
+    std::vector<int> pids = parse_pids(ctx.args);
     // Say so before the work, not after it; linking at the end is what
     // really keeps an existing image.
-    if (!ctx.check && !ctx.force && image::path_exists(ctx.output)) {
-        p_err(fmt::format("{} exists (dump --force replaces it)", render::name_text(ctx.output)));
-        return kError;
-    }
-    std::optional<model::Snapshot> taken = take_snapshot(ctx, pids, &code);
-    if (!taken) return code;
-    const model::Snapshot &snap = *taken;
+    if (!check && !force && image::path_exists(output))
+        throw Error(kError, fmt::format("{} exists (dump --force replaces it)", render::name_text(output)));
+    const model::Snapshot snap = take_snapshot(ctx, pids);
     collect::BufferMemoryMap memory = collect::classify_buffers(snap);
     std::vector<image::Obstacle> obstacles = image::find_obstacles(snap, memory);
-    if (ctx.check) return report_check(ctx, obstacles);
-    if (!obstacles.empty() && !ctx.force) {
-        print_obstacles(stderr, "uringdump: obstacle: ", obstacles);
-        p_err(fmt::format("not dumped: {} obstacle{} above (dump --check lists them; --force writes the image with "
-                          "them marked)",
-                          obstacles.size(), obstacles.size() == 1 ? "" : "s"));
-        return kNotRestorable;
+    if (check) return report_check(ctx, obstacles);
+    if (!obstacles.empty() && !force) {
+        diag_obstacles("obstacle", obstacles);
+        throw Error(kNotRestorable,
+                    fmt::format("not dumped: {} obstacle{} above (dump --check lists them; --force writes the image "
+                                "with them marked)",
+                                obstacles.size(), obstacles.size() == 1 ? "" : "s"));
     }
-    print_obstacles(stderr, "uringdump: note: marked in the image: ", obstacles);
+    diag_obstacles("note", obstacles, "marked in the image: ");
 
     image::ImageInfo info = image_info(ctx, pids, std::move(obstacles));
     bool first_read = true;
@@ -148,7 +144,7 @@ int cmd_dump(Context &ctx) {
         return collect::read_process_memory(pid, addr, out);
     };
     try {
-        image::AtomicFile file(ctx.output, ctx.force);
+        image::AtomicFile file(output, force);
         image::FrameWriter w(file.fd());
         image::WriteStats stats = image::write_image(w, info, snap, memory, read);
         image::stop_point("written");
@@ -156,13 +152,23 @@ int cmd_dump(Context &ctx) {
         for (auto &line : stats.unread) p_note(line);
         report_written(ctx, snap, w, stats, info);
     } catch (const std::system_error &e) {
-        p_err(fmt::format("{}: {}", render::name_text(ctx.output), e.code().message()));
-        return kError;
-    } catch (const std::runtime_error &e) {
-        p_err(e.what());
-        return kError;
+        throw Error(kError, fmt::format("{}: {}", render::name_text(output), e.code().message()));
     }
     return kOk;
+}
+
+}  // namespace
+
+const Command &dump_command() {
+    static const Command c{"dump",
+                           "PID... -o PATH [--force] [--pages]\n--check PID...",
+                           "write a checkpoint image of the processes' rings and epoll sets, or only check that one "
+                           "can be written",
+                           kOptions,
+                           {},
+                           run_dump,
+                           "pids"};
+    return c;
 }
 
 }  // namespace ud::cli

@@ -11,7 +11,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
+#include "cli/json_doc.h"
 #include "collect/bpf_reader.h"
 #include "collect/collector.h"
 #include "collect/text_iter.h"
@@ -39,9 +40,12 @@ unsigned long long cap_eff() {
 
 std::string layout_name(std::uint32_t layout) {
     switch (layout) {
-    case UD_LAYOUT_RSRC: return "io_rsrc_data nodes (6.13+)";
-    case UD_LAYOUT_FLAT: return "flat file_table.files and user_bufs (6.1 to 6.12)";
-    default: return "unknown";
+        case UD_LAYOUT_RSRC:
+            return "io_rsrc_data nodes (6.13+)";
+        case UD_LAYOUT_FLAT:
+            return "flat file_table.files and user_bufs (6.1 to 6.12)";
+        default:
+            return "unknown";
     }
 }
 
@@ -52,15 +56,19 @@ Probe show_probe(const collect::ReaderChoice &choice, bool forced, const std::st
     using Kind = collect::ReaderChoice::Kind;
     Probe p{"show_uses_bpf", "show reads through BPF", false, {}};
     switch (choice.kind) {
-    case Kind::bpf:
-        p.ok = read_error.empty();
-        p.detail = p.ok ? "no fallback to /proc needed" : "no: show fails (exit 1): " + read_error;
-        break;
-    case Kind::procfs:
-        p.detail = (forced ? "no: " : "it falls back to /proc: ") + choice.why;
-        break;
-    case Kind::no_bpf: p.detail = "no: show fails (exit 7, --require-bpf): " + choice.why; break;
-    case Kind::error: p.detail = "no: show fails (exit 1): " + choice.why; break;
+        case Kind::bpf:
+            p.ok = read_error.empty();
+            p.detail = p.ok ? "no fallback to /proc needed" : "no: show fails (exit 1): " + read_error;
+            break;
+        case Kind::procfs:
+            p.detail = (forced ? "no: " : "it falls back to /proc: ") + choice.why;
+            break;
+        case Kind::no_bpf:
+            p.detail = "no: show fails (exit 7, --require-bpf): " + choice.why;
+            break;
+        case Kind::error:
+            p.detail = "no: show fails (exit 1): " + choice.why;
+            break;
     }
     return p;
 }
@@ -77,8 +85,8 @@ std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
     auto cap = [&](int bit) { return (caps >> bit) & 1ULL; };
     bool privileged = cap(39) && cap(38);  // CAP_BPF, CAP_PERFMON
     out.push_back({"privileges", "CAP_BPF and CAP_PERFMON", privileged,
-                   std::string("CAP_BPF ") + (cap(39) ? "yes" : "no") + ", CAP_PERFMON " +
-                       (cap(38) ? "yes" : "no") + ", CAP_SYS_ADMIN " + (cap(21) ? "yes" : "no")});
+                   std::string("CAP_BPF ") + (cap(39) ? "yes" : "no") + ", CAP_PERFMON " + (cap(38) ? "yes" : "no") +
+                       ", CAP_SYS_ADMIN " + (cap(21) ? "yes" : "no")});
 
     // The decision show makes with these options; where it does not load
     // the programs (--procfs, URINGDUMP_NO_BPF), the same decision made as
@@ -118,7 +126,8 @@ std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
                        only_self ? "a link to one process visits only it" : "a link to one process saw others"});
         out.push_back({"io_uring", "io_uring files identified", f.ring_fops != 0,
                        f.ring_fops ? "by the f_op of a ring of uringdump's own" : "no ring could be created"});
-        out.push_back({"io_uring_layout", "io_uring table layout", f.layout != UD_LAYOUT_UNKNOWN, layout_name(f.layout)});
+        out.push_back(
+            {"io_uring_layout", "io_uring table layout", f.layout != UD_LAYOUT_UNKNOWN, layout_name(f.layout)});
         out.push_back({"page_frames", "page frames", f.pfn.ok,
                        f.pfn.ok ? "vmemmap base verified with /proc/self/pagemap, struct page " +
                                       std::to_string(f.struct_page_size) + " bytes"
@@ -138,31 +147,37 @@ std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
             }
         }
     }
-    out.push_back(show_probe(choice, opts.force_procfs, choice.kind == collect::ReaderChoice::Kind::bpf ? read_error : ""));
+    out.push_back(
+        show_probe(choice, opts.force_procfs, choice.kind == collect::ReaderChoice::Kind::bpf ? read_error : ""));
     return out;
+}
+
+int run_feature(Context &ctx) {
+    expect_args(ctx, 0, 0, "feature takes no arguments");
+    auto probes = probe_all(collect_options(ctx));
+    if (ctx.json) {
+        print_json(ctx, [&](render::JsonOut &j) {
+            j.begin_object();
+            for (auto &p : probes) j.key(p.key).begin_object().kv_b("ok", p.ok).kv("detail", p.detail).end_object();
+            j.end_object();
+        });
+    } else {
+        for (auto &p : probes) std::printf("%-28s %-4s %s\n", p.label.c_str(), p.ok ? "yes" : "no", p.detail.c_str());
+    }
+    return kOk;
 }
 
 }  // namespace
 
-int cmd_feature(Context &ctx) {
-    if (!ctx.args.empty()) {
-        p_err("feature takes no arguments");
-        return kUsage;
-    }
-    auto probes = probe_all(collect_options(ctx));
-    if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
-            j.begin_object();
-            for (auto &p : probes) j.key(p.key).begin_object().kv_b("ok", p.ok).kv("detail", p.detail).end_object();
-            j.end_object();
-        }
-        std::fputc('\n', stdout);
-    } else {
-        for (auto &p : probes)
-            std::printf("%-28s %-4s %s\n", p.label.c_str(), p.ok ? "yes" : "no", p.detail.c_str());
-    }
-    return kOk;
+const Command &feature_command() {
+    static const Command c{"feature",
+                           "",
+                           "probe what this kernel and these privileges allow: BTF, iterators, layout, page frames, "
+                           "fallback",
+                           {},
+                           {},
+                           run_feature};
+    return c;
 }
 
 }  // namespace ud::cli

@@ -12,7 +12,8 @@
 #include <system_error>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
+#include "cli/json_doc.h"
 #include "cli/obstacle_report.h"
 #include "image/decoder.h"
 #include "image/image_check.h"
@@ -38,11 +39,20 @@ void plan_json(render::JsonOut &j, const std::vector<image::ProcessPlan> &plan) 
         render::name_kv(j, "comm", p.comm);
         j.key("io_uring").begin_array();
         for (auto &r : p.rings)
-            j.begin_object().kv("where", r.label).kv_u("flags", r.flags).kv_u("sq_entries", r.sq_entries)
-                .kv_u("cq_entries", r.cq_entries).kv_u("sq_tail", r.sq_tail).kv_u("cq_tail", r.cq_tail)
-                .kv_u("files", r.files).kv_u("file_slots", r.file_slots).kv_u("files_without_fd", r.files_without_fd)
-                .kv_u("buffers", r.buffers).kv_u("buffer_bytes", r.buffer_bytes)
-                .kv_u("buffers_without_contents", r.buffers_without_contents).end_object();
+            j.begin_object()
+                .kv("where", r.label)
+                .kv_u("flags", r.flags)
+                .kv_u("sq_entries", r.sq_entries)
+                .kv_u("cq_entries", r.cq_entries)
+                .kv_u("sq_tail", r.sq_tail)
+                .kv_u("cq_tail", r.cq_tail)
+                .kv_u("files", r.files)
+                .kv_u("file_slots", r.file_slots)
+                .kv_u("files_without_fd", r.files_without_fd)
+                .kv_u("buffers", r.buffers)
+                .kv_u("buffer_bytes", r.buffer_bytes)
+                .kv_u("buffers_without_contents", r.buffers_without_contents)
+                .end_object();
         j.end_array().key("epoll").begin_array();
         for (auto &e : p.epolls) j.begin_object().kv_i("fd", e.fd).kv_u("items", e.items).end_object();
         j.end_array().end_object();
@@ -56,15 +66,16 @@ void plan_text(const std::vector<image::ProcessPlan> &plan, bool with_pages) {
         std::printf("  pid %d (%s)\n", p.pid, render::name_text(p.comm).c_str());
         for (auto &r : p.rings) {
             std::printf("    %s: io_uring_setup(%u entries, %u CQ entries, flags %s), advanced to SQ %u CQ %u\n",
-                        r.label.c_str(), r.sq_entries, r.cq_entries, model::setup_flags_str(r.flags).c_str(),
-                        r.sq_tail, r.cq_tail);
+                        r.label.c_str(), r.sq_entries, r.cq_entries, model::setup_flags_str(r.flags).c_str(), r.sq_tail,
+                        r.cq_tail);
             if (r.file_slots || r.files)
                 std::printf("      fixed files: %zu in a table of %zu slots, %zu of them held by no fd\n", r.files,
                             r.file_slots, r.files_without_fd);
             if (r.buffers) {
-                std::string contents = !with_pages              ? "contents not in the image (dump without --pages)"
-                                       : r.buffers_without_contents ? fmt::format("contents of {} missing", r.buffers_without_contents)
-                                                                    : "contents in the image";
+                std::string contents = !with_pages ? "contents not in the image (dump without --pages)"
+                                       : r.buffers_without_contents
+                                           ? fmt::format("contents of {} missing", r.buffers_without_contents)
+                                           : "contents in the image";
                 std::printf("      registered buffers: %zu, %llu bytes, %s\n", r.buffers,
                             static_cast<unsigned long long>(r.buffer_bytes), contents.c_str());
             }
@@ -75,34 +86,40 @@ void plan_text(const std::vector<image::ProcessPlan> &plan, bool with_pages) {
 
 int check(const Context &ctx, const std::string &path, const image::Image &img) {
     std::vector<std::string> problems = image::check_consistency(img);
-    for (auto &line : problems) p_err(fmt::format("{}: inconsistent image: {}", render::name_text(path), line));
-    if (!problems.empty()) return kBadImage;
+    // All but the last as notes; the last is the error.
+    for (std::size_t i = 0; i + 1 < problems.size(); i++)
+        diag("error", fmt::format("{}: inconsistent image: {}", render::name_text(path), problems[i]));
+    if (!problems.empty())
+        throw Error(kBadImage, fmt::format("{}: inconsistent image: {}", render::name_text(path), problems.back()));
     const image::ImageInfo &info = img.info;
     auto plan = image::restore_plan(img);
     const char *source = img.snap.source == model::Source::bpf ? "bpf" : "procfs";
     if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
+        print_json(ctx, [&](render::JsonOut &j) {
             j.begin_object();
             render::name_kv(j, "path", path);
-            j.kv_b("valid", true).kv_u("frames", img.frames).kv_u("bytes", img.bytes)
-                .kv("tool_version", info.tool_version).kv("kernel_release", info.kernel_release)
-                .kv_u("taken_unix_ns", info.taken_unix_ns).kv("source", source).kv_b("pages", info.with_pages)
-                .kv_b("forced", info.forced).key("restore");
+            j.kv_b("valid", true)
+                .kv_u("frames", img.frames)
+                .kv_u("bytes", img.bytes)
+                .kv("tool_version", info.tool_version)
+                .kv("kernel_release", info.kernel_release)
+                .kv_u("taken_unix_ns", info.taken_unix_ns)
+                .kv("source", source)
+                .kv_b("pages", info.with_pages)
+                .kv_b("forced", info.forced)
+                .key("restore");
             plan_json(j, plan);
             j.key("obstacles");
             obstacles_json(j, info.obstacles);
             j.end_object();
-        }
-        std::fputc('\n', stdout);
+        });
     } else {
         std::printf("%s: valid image: %llu frames, %llu bytes; magic, version, checksums and contents agree\n",
                     render::name_text(path).c_str(), static_cast<unsigned long long>(img.frames),
                     static_cast<unsigned long long>(img.bytes));
         std::printf("written by uringdump %s on Linux %s at %s, read through %s, buffer contents %s\n",
                     render::name_text(info.tool_version).c_str(), render::name_text(info.kernel_release).c_str(),
-                    utc(info.taken_unix_ns).c_str(), source,
-                    info.with_pages ? "included" : "not included");
+                    utc(info.taken_unix_ns).c_str(), source, info.with_pages ? "included" : "not included");
         plan_text(plan, info.with_pages);
         if (info.obstacles.empty()) {
             std::printf("obstacles: none\n");
@@ -114,36 +131,53 @@ int check(const Context &ctx, const std::string &path, const image::Image &img) 
     return info.obstacles.empty() ? kOk : kNotRestorable;
 }
 
-}  // namespace
-
-int cmd_image(Context &ctx) {
-    if (ctx.args.size() != 2 || (ctx.args[0] != "show" && ctx.args[0] != "check")) {
-        p_err("usage: uringdump image show PATH | image check PATH");
-        return kUsage;
-    }
-    const std::string &path = ctx.args[1];
+// The image at the command's one argument, decoded; a corrupt one is
+// exit 6 (errors.cpp maps image::ImageError).
+image::Image load(const Context &ctx, const char *sub) {
+    expect_args(ctx, 1, 1, fmt::format("image {} takes the path of an image (see uringdump image help)", sub));
+    const std::string &path = ctx.args[0];
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        p_err(fmt::format("cannot open {}: {}", render::name_text(path), std::strerror(errno)));
-        return kError;
-    }
-    image::Image img;
+    if (fd < 0) throw Error(kError, fmt::format("cannot open {}: {}", render::name_text(path), std::strerror(errno)));
+    image::FdSource src(fd);
     try {
-        image::FdSource src(fd);
-        img = image::read_image(src);
+        image::Image img = image::read_image(src);
         ::close(fd);
+        return img;
     } catch (const image::ImageError &e) {
         ::close(fd);
-        p_err(fmt::format("{}: {}", render::name_text(path), e.what()));
-        return kBadImage;
+        throw Error(kBadImage, fmt::format("{}: {}", render::name_text(path), e.what()));
     } catch (const std::system_error &e) {
         ::close(fd);
-        p_err(fmt::format("cannot read {}: {}", render::name_text(path), e.code().message()));
-        return kError;
+        throw Error(kError, fmt::format("cannot read {}: {}", render::name_text(path), e.code().message()));
     }
-    if (ctx.args[0] == "check") return check(ctx, path, img);
+}
+
+int run_show(Context &ctx) {
+    image::Image img = load(ctx, "show");
     note_gaps(img.snap);
-    return print_snapshot(ctx, img.snap);
+    print_snapshot(ctx, img.snap);
+    return kOk;
+}
+
+int run_check(Context &ctx) {
+    image::Image img = load(ctx, "check");
+    return check(ctx, ctx.args[0], img);
+}
+
+const Command kSubcommands[] = {
+    {"show", "PATH", "render an image exactly as show renders a live process", {}, {}, run_show, "image"},
+    {"check", "PATH", "validate an image and list what a restore would need", {}, {}, run_check, "image"},
+};
+
+}  // namespace
+
+const Command &image_command() {
+    static const Command c{"image",
+                           "",
+                           "render an image as show does, or validate it and list what a restore would need",
+                           {},
+                           kSubcommands};
+    return c;
 }
 
 }  // namespace ud::cli

@@ -5,7 +5,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
+#include "cli/json_doc.h"
 #include "collect/collector.h"
 #include "collect/text_iter.h"
 #include "render/json_out.h"
@@ -15,50 +16,32 @@
 namespace ud::cli {
 namespace {
 
-int usage(const std::string &why) {
-    p_err(why + " (usage: uringdump iter pin {io_uring_file|io_uring_buf|epoll} PATH [pid PID] | iter list | "
-                "iter unpin PATH)");
-    return kUsage;
-}
+Error usage(const std::string &why) { return usage_error(why + " (see uringdump iter help)"); }
 
 int pin(Context &ctx) {
     const auto &a = ctx.args;
-    if (a.size() != 3 && a.size() != 5) return usage("iter pin takes a kind and a path, and optionally pid PID");
-    auto kind = collect::text_iter_kind(a[1]);
-    if (!kind) return usage(fmt::format("unknown iterator kind '{}'", render::name_text(a[1])));
+    if (a.size() != 2 && a.size() != 4) throw usage("iter pin takes a kind and a path, and optionally pid PID");
+    auto kind = collect::text_iter_kind(a[0]);
+    if (!kind) throw usage(fmt::format("unknown iterator kind '{}'", render::name_text(a[0])));
     int pid = 0;
-    if (a.size() == 5) {
-        if (a[3] != "pid") return usage(fmt::format("expected 'pid', got '{}'", render::name_text(a[3])));
-        std::vector<int> pids;
-        int code = kOk;
-        if (!parse_pids({a[4]}, pids, &code)) return code;
-        pid = pids[0];
+    if (a.size() == 4) {
+        if (a[2] != "pid") throw usage(fmt::format("expected 'pid', got '{}'", render::name_text(a[2])));
+        pid = parse_pids({a[3]})[0];
     }
     // The programs need what calibration learns: which f_op marks ring and
-    // epoll files, and where struct pages start.
-    std::unique_ptr<collect::BpfReader> reader;
-    try {
-        reader = std::make_unique<collect::BpfReader>();
-    } catch (const collect::BpfUnavailable &e) {
-        p_err(fmt::format("BPF cannot be used: {}", e.what()));
-        return kNoBpf;
-    }
-    try {
-        collect::pin_text_iter(*kind, a[2], pid, reader->facts());
-    } catch (const collect::PinError &e) {
-        p_err(e.what());
-        return kError;
-    }
+    // epoll files, and where struct pages start. collect::BpfUnavailable is
+    // exit 7, collect::PinError exit 1 (errors.cpp).
+    auto reader = std::make_unique<collect::BpfReader>();
+    collect::pin_text_iter(*kind, a[1], pid, reader->facts());
     if (!reader->facts().pfn.ok) p_note("page frames will print as '-': " + reader->facts().pfn.reason);
     return kOk;
 }
 
 int list(Context &ctx) {
-    if (ctx.args.size() != 1) return usage("iter list takes no arguments");
+    if (!ctx.args.empty()) throw usage("iter list takes no arguments");
     auto pins = collect::list_text_iters();
     if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
+        print_json(ctx, [&](render::JsonOut &j) {
             j.begin_array();
             for (auto &p : pins) {
                 j.begin_object();
@@ -71,8 +54,7 @@ int list(Context &ctx) {
                 j.kv_u("link_id", p.link_id).end_object();
             }
             j.end_array();
-        }
-        std::fputc('\n', stdout);
+        });
     } else {
         if (!pins.empty()) std::printf("%-40s %-14s %s\n", "PATH", "KIND", "PID");
         for (auto &p : pins)
@@ -83,28 +65,32 @@ int list(Context &ctx) {
 }
 
 int unpin(Context &ctx) {
-    if (ctx.args.size() != 2) return usage("iter unpin takes a path");
-    try {
-        collect::unpin_text_iter(ctx.args[1]);
-    } catch (const collect::PinPermissionError &e) {
-        p_err(e.what());
-        return kPermission;
-    } catch (const collect::PinError &e) {
-        p_err(e.what());
-        return kError;
-    }
+    if (ctx.args.size() != 1) throw usage("iter unpin takes a path");
+    collect::unpin_text_iter(ctx.args[0]);  // PinPermissionError: exit 4
     return kOk;
 }
 
+const Command kSubcommands[] = {
+    {"pin",
+     "{io_uring_file|io_uring_buf|epoll} PATH [pid PID]",
+     "pin a text iterator in bpffs, of one process or all: cat PATH prints from the kernel",
+     {},
+     {},
+     pin,
+     "iter_kind bpffs pid pids"},
+    {"list", "", "the iterators uringdump pinned", {}, {}, list},
+    {"unpin", "PATH", "remove a pinned iterator", {}, {}, unpin, "bpffs"},
+};
+
 }  // namespace
 
-int cmd_iter(Context &ctx) {
-    if (ctx.args.empty()) return usage("iter needs a subcommand");
-    const std::string &sub = ctx.args[0];
-    if (sub == "pin") return pin(ctx);
-    if (sub == "list") return list(ctx);
-    if (sub == "unpin") return unpin(ctx);
-    return usage(fmt::format("unknown iter subcommand '{}'", render::name_text(sub)));
+const Command &iter_command() {
+    static const Command c{"iter",
+                           "",
+                           "pin a text iterator in bpffs (read it with cat), list the pinned ones, remove one",
+                           {},
+                           kSubcommands};
+    return c;
 }
 
 }  // namespace ud::cli

@@ -1,6 +1,8 @@
 // uringdump top [-d SECONDS] [-b] [-n N] [PID...]: the live view, or with -b
-// plain-text refreshes. After the command name -d is the interval, as in
-// top(1); --debug stays the global debug flag.
+// plain-text refreshes. top's -d is the delay, as in top(1) and htop: its
+// own options are parsed after the word top, where they shadow the global
+// -d (--debug), which stays the debug flag before the command word
+// (uringdump -d top) and as --debug anywhere.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,84 +11,66 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
 #include "collect/collector.h"
 #include "render/name_text.h"
 #include "tui/batch.h"
 #include "tui/top_app.h"
 
 namespace ud::cli {
-
-bool is_top_option(const std::string &a) {
-    for (const char *o : {"-d", "--delay", "-b", "--batch", "-n", "--iterations"})
-        if (a == o) return true;
-    return a.rfind("--delay=", 0) == 0 || a.rfind("--iterations=", 0) == 0;
-}
-
-bool top_option_takes_value(const std::string &a) {
-    return a == "-d" || a == "--delay" || a == "-n" || a == "--iterations";
-}
-
 namespace {
 
-// Parses top's own arguments; false (error printed) on a bad one.
-bool parse_top(const std::vector<std::string> &args, tui::TopOptions &opts, int *code) {
-    std::vector<std::string> pids;
-    for (std::size_t i = 0; i < args.size(); i++) {
-        std::string a = args[i], value;
-        auto eq = a.find('=');
-        if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-        } else if (top_option_takes_value(a)) {
-            if (i + 1 >= args.size()) {
-                p_err("option " + render::name_text(a) + " needs a value");
-                *code = kUsage;
-                return false;
-            }
-            value = args[++i];
-        }
-        char *end = nullptr;
-        if (a == "-d" || a == "--delay") {
-            opts.delay = std::strtod(value.c_str(), &end);
-            if (!end || *end || !(opts.delay >= 0.1 && opts.delay <= 3600)) {
-                p_err(fmt::format("'{}' is not an interval in seconds (0.1 to 3600)", render::name_text(value)));
-                *code = kUsage;
-                return false;
-            }
-        } else if (a == "-n" || a == "--iterations") {
-            opts.iterations = std::strtol(value.c_str(), &end, 10);
-            if (!end || *end || opts.iterations < 1) {
-                p_err(fmt::format("'{}' is not a number of refreshes (1 or more)", render::name_text(value)));
-                *code = kUsage;
-                return false;
-            }
-        } else if (a == "-b" || a == "--batch") {
-            opts.batch = true;
-        } else {
-            pids.push_back(args[i]);
-        }
+const Option kOptions[] = {
+    {"delay", 'd', "SECONDS", "refresh interval (default 1, fractions allowed, 0.1 to 3600)"},
+    {"batch", 'b', {}, "plain-text refreshes instead of the live view"},
+    {"iterations", 'n', "N", "number of refreshes (default: until quit)"},
+};
+
+tui::TopOptions parse_top(const Context &ctx) {
+    tui::TopOptions opts;
+    char *end = nullptr;
+    if (ctx.has("delay")) {
+        const std::string &v = ctx.value("delay");
+        opts.delay = std::strtod(v.c_str(), &end);
+        if (!end || *end || !(opts.delay >= 0.1 && opts.delay <= 3600))
+            throw usage_error(fmt::format("'{}' is not an interval in seconds (0.1 to 3600)", render::name_text(v)));
     }
-    return parse_pids(pids, opts.pids, code);
+    if (ctx.has("iterations")) {
+        const std::string &v = ctx.value("iterations");
+        opts.iterations = std::strtol(v.c_str(), &end, 10);
+        if (!end || *end || opts.iterations < 1)
+            throw usage_error(fmt::format("'{}' is not a number of refreshes (1 or more)", render::name_text(v)));
+    }
+    opts.batch = ctx.has("batch");
+    opts.pids = parse_pids(ctx.args);
+    return opts;
+}
+
+int run_top(Context &ctx) {
+    tui::TopOptions opts = parse_top(ctx);
+    if (!opts.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+        throw usage_error("top needs a terminal; use top -b for plain text");
+    std::unique_ptr<collect::Collector> collector = make_collector(ctx);
+    if (opts.batch) {
+        if (!collector->using_bpf()) p_note("partial output: " + collector->fallback_reason());
+        if (tui::run_batch(*collector, opts, stdout)) throw Error(kError, "cannot write the output");
+        return kOk;
+    }
+    return tui::run_top(*collector, opts);
 }
 
 }  // namespace
 
-int cmd_top(Context &ctx) {
-    tui::TopOptions opts;
-    int code = kOk;
-    if (!parse_top(ctx.args, opts, &code)) return code;
-    if (!opts.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-        p_err("top needs a terminal; use top -b for plain text");
-        return kUsage;
-    }
-    std::unique_ptr<collect::Collector> collector = make_collector(ctx, &code);
-    if (!collector) return code;
-    if (opts.batch) {
-        if (!collector->using_bpf()) p_note("partial output: " + collector->fallback_reason());
-        return tui::run_batch(*collector, opts, stdout) ? kError : kOk;
-    }
-    return tui::run_top(*collector, opts);
+const Command &top_command() {
+    static const Command c{"top",
+                           "[-d SECONDS] [-b] [-n N] [PID...]",
+                           "a live view: processes with rings and epoll sets, SQ/CQ rates, details of one (-b: plain "
+                           "text)",
+                           kOptions,
+                           {},
+                           run_top,
+                           "pids"};
+    return c;
 }
 
 }  // namespace ud::cli

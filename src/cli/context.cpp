@@ -1,10 +1,11 @@
 #include "cli/context.h"
 
-#include <cstdio>
-
 namespace ud::cli {
 
-void p_err(const std::string &msg) { std::fprintf(stderr, "uringdump: error: %s\n", msg.c_str()); }
-void p_note(const std::string &msg) { std::fprintf(stderr, "uringdump: note: %s\n", msg.c_str()); }
+const std::string &Context::value(std::string_view option) const {
+    static const std::string none;
+    auto it = options.find(option);
+    return it == options.end() ? none : it->second;
+}
 
 }  // namespace ud::cli

@@ -1,9 +1,16 @@
-// What the global options set, handed to every command (bpftool's
-// json_output / pretty_output / verifier_logs, as one struct).
+// What the command line set, handed to the command that runs (bpftool's
+// json_output / pretty_output / verifier_logs, as one struct): the global
+// options, the command's own options by long name, its positional words.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace ud::render {
+class JsonOut;
+}
 
 namespace ud::cli {
 
@@ -13,17 +20,14 @@ struct Context {
     bool debug = false;
     bool require_bpf = false;
     bool force_procfs = false;
-    // Options of one command (Command::options lists which take them).
-    std::string output;  // -o PATH
-    bool force = false;  // --force
-    bool pages = false;  // --pages
-    bool check = false;  // --check
-    std::vector<std::string> command_options;  // those given, as spelled in Command::options
-    std::vector<std::string> args;  // after the command name
-};
+    // The running command's own options, by long name: the value given
+    // (last one wins), "" for a flag.
+    std::map<std::string, std::string, std::less<>> options;
+    std::vector<std::string> args;  // positional words after the command's words
 
-// One-line diagnostics on stderr, bpftool's p_err / p_info.
-void p_err(const std::string &msg);
-void p_note(const std::string &msg);
+    bool has(std::string_view option) const { return options.find(option) != options.end(); }
+    // The value of an option, or "" when it was not given.
+    const std::string &value(std::string_view option) const;
+};
 
 }  // namespace ud::cli

@@ -1,5 +1,7 @@
 #include "cli/obstacle_report.h"
 
+#include "cli/errors.h"
+
 namespace ud::cli {
 
 void obstacles_json(render::JsonOut &j, const std::vector<image::Obstacle> &obstacles) {
@@ -15,6 +17,10 @@ void obstacles_json(render::JsonOut &j, const std::vector<image::Obstacle> &obst
 
 void print_obstacles(std::FILE *f, const char *prefix, const std::vector<image::Obstacle> &obstacles) {
     for (auto &o : obstacles) std::fprintf(f, "%s%s\n", prefix, image::obstacle_line(o).c_str());
+}
+
+void diag_obstacles(const char *kind, const std::vector<image::Obstacle> &obstacles, const std::string &prefix) {
+    for (auto &o : obstacles) diag(kind, prefix + image::obstacle_line(o));
 }
 
 }  // namespace ud::cli

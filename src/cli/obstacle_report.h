@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "image/restorability.h"
@@ -16,5 +17,13 @@ void obstacles_json(render::JsonOut &j, const std::vector<image::Obstacle> &obst
 
 // "PREFIX: pid 12 io_uring fd 3: not quiet: ..." per obstacle.
 void print_obstacles(std::FILE *f, const char *prefix, const std::vector<image::Obstacle> &obstacles);
+
+}  // namespace ud::cli
+
+namespace ud::cli {
+
+// One diagnostic per obstacle on stderr (errors.h): "uringdump: KIND:
+// PREFIXpid 12 ...", or its JSON line under -j.
+void diag_obstacles(const char *kind, const std::vector<image::Obstacle> &obstacles, const std::string &prefix = "");
 
 }  // namespace ud::cli

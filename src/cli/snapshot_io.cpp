@@ -8,11 +8,12 @@
 #include <ctime>
 
 #include "cli/commands.h"
-#include "cli/exit_codes.h"
+#include "cli/errors.h"
+#include "cli/json_doc.h"
 #include "collect/collector.h"
 #include "render/json_out.h"
-#include "render/snapshot_json.h"
 #include "render/name_text.h"
+#include "render/snapshot_json.h"
 #include "render/snapshot_table.h"
 
 namespace ud::cli {
@@ -53,20 +54,13 @@ collect::CollectOptions collect_options(const Context &ctx) {
     return {ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf};
 }
 
-std::unique_ptr<collect::Collector> make_collector(const Context &ctx, int *exit_code) {
-    try {
-        return std::make_unique<collect::Collector>(collect_options(ctx));
-    } catch (const collect::BpfUnavailable &e) {
-        p_err(fmt::format("BPF cannot be used: {}", e.what()));
-        *exit_code = kNoBpf;
-        return nullptr;
-    }
+// collect::BpfUnavailable, thrown with --require-bpf, is exit 7 (errors.cpp).
+std::unique_ptr<collect::Collector> make_collector(const Context &ctx) {
+    return std::make_unique<collect::Collector>(collect_options(ctx));
 }
 
-std::optional<model::Snapshot> take_snapshot(const Context &ctx, const std::vector<int> &pids, int *exit_code,
-                                             SnapshotTiming *timing) {
-    std::unique_ptr<collect::Collector> collector = make_collector(ctx, exit_code);
-    if (!collector) return std::nullopt;
+model::Snapshot take_snapshot(const Context &ctx, const std::vector<int> &pids, SnapshotTiming *timing) {
+    std::unique_ptr<collect::Collector> collector = make_collector(ctx);
     std::uint64_t t0 = monotonic_ns();
     model::Snapshot snap = collector->snapshot(pids);
     if (timing && (ctx.debug || std::getenv("UD_TIMING"))) {
@@ -83,24 +77,16 @@ std::optional<model::Snapshot> take_snapshot(const Context &ctx, const std::vect
     return snap;
 }
 
-int print_snapshot(const Context &ctx, const model::Snapshot &snap, const SnapshotTiming *timing) {
+void print_snapshot(const Context &ctx, const model::Snapshot &snap, const SnapshotTiming *timing) {
     std::uint64_t t0 = monotonic_ns();
     if (ctx.json) {
-        {
-            render::JsonOut j(stdout, ctx.pretty);
-            render::snapshot_json(j, snap);
-        }
-        std::fputc('\n', stdout);
+        print_json(ctx, [&](render::JsonOut &j) { render::snapshot_json(j, snap); });
     } else {
         render::snapshot_table(stdout, snap);
-    }
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-        p_err("cannot write the output");
-        return kError;
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw Error(kError, "cannot write the output");
     }
     if (timing && timing->wanted)
-        std::fprintf(stderr, "uringdump: debug: %s, render %.1f ms\n", timing->collect.c_str(), ms(monotonic_ns() - t0));
-    return kOk;
+        diag("debug", fmt::format("{}, render {:.1f} ms", timing->collect, ms(monotonic_ns() - t0)));
 }
 
 }  // namespace ud::cli
