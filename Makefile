@@ -105,11 +105,15 @@ $(BUILD)/src/%.o: src/%.c $(BPF_SKELS)
 $(BIN): $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-# install / uninstall: binary, man page, shell completions and the image
-# schema in their standard places below $(DESTDIR)$(PREFIX).
+# install / uninstall: binary, man pages (man/*.8 and man/*.5: the
+# overview, one per command, the image format), shell completions and the
+# image schema in their standard places below $(DESTDIR)$(PREFIX).
+MAN8 := $(wildcard man/*.8)
+MAN5 := $(wildcard man/*.5)
 INSTALL_FILES := \
 	$(BINDIR)/uringdump \
-	$(MANDIR)/man8/uringdump.8 \
+	$(patsubst man/%,$(MANDIR)/man8/%,$(MAN8)) \
+	$(patsubst man/%,$(MANDIR)/man5/%,$(MAN5)) \
 	$(PREFIX)/share/bash-completion/completions/uringdump \
 	$(PREFIX)/share/zsh/vendor-completions/_uringdump \
 	$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish \
@@ -117,7 +121,9 @@ INSTALL_FILES := \
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uringdump
-	install -D -m 0644 man/uringdump.8 $(DESTDIR)$(MANDIR)/man8/uringdump.8
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -D -m 0644 completions/uringdump.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/uringdump
 	install -D -m 0644 completions/_uringdump $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_uringdump
 	install -D -m 0644 completions/uringdump.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish

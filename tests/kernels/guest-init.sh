@@ -42,7 +42,7 @@ uptime=$(cut -d' ' -f1 /proc/uptime)
 args=$(sed -n 's/.*ud\.test_args=\([^ ]*\).*/\1/p' /proc/cmdline | base64 -d)
 
 # Tests that do not depend on the kernel stay on the host (the one list,
-# documented in README "Kernels verified"): zsh/fish/bash completion and the
+# documented in tests/README.md, "The kernel matrix"): zsh/fish/bash completion and the
 # man page check (shells and mandoc, no kernel state), `make install` (needs
 # make and the source tree). A --test-case-exclude in TEST_ARGS replaces it.
 host_only='*completion:*,make install*,man page:*'
