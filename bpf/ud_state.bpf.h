@@ -139,18 +139,20 @@ struct ud_busy_walk {
 	__u32 failed;
 };
 
-/* An escaped name (ud_name_escape): a prefix of at most 11 bytes
- * ("anon_inode:"), at most 4 bytes for each of 255 name bytes, " (deleted)",
- * a newline: 1042 bytes. Offsets are masked with UD_TEXT_NAME - 1, and the
- * array has room for the longest piece written at a masked offset. */
+/* An escaped name (ud_stash_name): a prefix of at most 11 bytes
+ * ("anon_inode:"), at most 4 bytes for each of the 256 bytes of a path,
+ * " (deleted)", a newline: 1046 bytes. Offsets are masked with
+ * UD_TEXT_NAME - 1, and the array has room for the longest piece written
+ * at a masked offset. */
 #define UD_TEXT_NAME 2048
-#define UD_TEXT_NAME_MAX (11 + 4 * 255 + 10 + 1)
+#define UD_TEXT_NAME_MAX (11 + 4 * 256 + 10 + 1)
 
 /* The pinnable text iterators' working memory (uringdump_text.bpf.c). */
 struct ud_text {
 	char line[512];        /* the line being formatted (a power of two: masks) */
 	char name[UD_TEXT_NAME + 16]; /* name of the file of the last FILE record, escaped */
-	char raw[256 + 8];     /* that name as read, NUL after it: sequences are checked 3 bytes ahead */
+	char raw[512 + 8];     /* that name as read or joined (at most 256 bytes), NULs after it: sequences
+	                        * are checked 3 bytes ahead; room for a component at a masked offset */
 	__u64 args[8];         /* bpf_snprintf arguments of the line */
 	__u64 buf_addr;        /* user address of the buffer whose segments follow */
 	__s32 fd;              /* the ring or epoll fd being printed */

@@ -26,6 +26,7 @@
 #include "ud_common.bpf.h"
 #include "ud_ring.bpf.h"
 #include "ud_epoll.bpf.h"
+#include "ud_names.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -36,10 +37,6 @@ __u32 ud_text_pfn_ok;
 
 enum { UD_TEXT_FILES = 1, UD_TEXT_BUFS = 2, UD_TEXT_EPOLL = 3 };
 
-/* include/uapi/linux/magic.h */
-#define UD_SOCKFS_MAGIC 0x534F434B
-#define UD_PIPEFS_MAGIC 0x50495045
-#define UD_ANON_INODE_FS_MAGIC 0x09041934
 
 static const char hdr_files[] = "PID RING_FD SLOT INO TYPE NAME\n";
 static const char hdr_bufs[] = "PID RING_FD SLOT ADDR SEG PFN OFFSET LEN\n";
@@ -56,8 +53,11 @@ static const char fmt_more[] =
 static const char fmt_warn[] = "%d %d ... the table changed while read: entries may be missing\n";
 static const char fmt_socket[] = "socket:[%lu]";
 static const char fmt_pipe[] = "pipe:[%lu]";
-static const char anon_prefix[] = "anon_inode:";
-static const char deleted_suffix[] = " (deleted)";
+static const char anon_prefix[] = UD_NAME_ANON_PREFIX;
+static const char deleted_suffix[] = UD_NAME_DELETED;
+static const char truncated_prefix[] = UD_NAME_TRUNCATED;
+static const char pidfd_name[] = UD_NAME_PIDFD_NAME;
+static const char slash[] = "/";
 
 static const char t_reg[] = "reg", t_dir[] = "dir", t_sock[] = "sock", t_fifo[] = "fifo", t_chr[] = "chr",
 		  t_blk[] = "blk", t_lnk[] = "lnk", t_anon[] = "anon";
@@ -221,6 +221,23 @@ static __always_inline void ud_name_append(struct ud_text *t, const char *s, __u
 	t->name_len = o + size - 1;
 }
 
+/* Escapes t->raw[0..raw_len) onto the end of t->name. */
+static __always_inline void ud_escape_raw(struct ud_out *o)
+{
+	struct ud_text *t = &o->st->text;
+	__u32 len = t->raw_len;
+
+	barrier_var(len);
+	len &= 511;
+	t->raw[len] = 0;
+	t->raw[len + 1] = 0;
+	t->raw[len + 2] = 0;
+	t->raw_at = 0;
+	t->copy = 0;
+	t->hex = 0;
+	bpf_loop(256, ud_escape_step, o, 0);
+}
+
 /* Appends len bytes at src (a name of at most 255), escaped. */
 static __always_inline void ud_name_escape(struct ud_out *o, const char *src, __u32 len)
 {
@@ -228,19 +245,42 @@ static __always_inline void ud_name_escape(struct ud_out *o, const char *src, __
 
 	len &= 255;
 	bpf_probe_read_kernel(t->raw, len, src);
-	t->raw[len] = 0;
-	t->raw[len + 1] = 0;
-	t->raw[len + 2] = 0;
 	t->raw_len = len;
-	t->raw_at = 0;
-	t->copy = 0;
-	t->hex = 0;
-	bpf_loop(256, ud_escape_step, o, 0);
+	ud_escape_raw(o);
 }
 
-/* The name of a FILE record's file, escaped, into t->name: what d_dname
- * makes of a pseudo file, else its dentry's own name (the first component,
- * leaf first). All in the map value: no stack. */
+/* One component of the FILE record (leaf first: a length byte, the bytes)
+ * into its place in t->raw, root first: the joined "/a/b" is as long as
+ * the record's components, each length byte becoming a '/'. raw_at is the
+ * component's offset in the record, raw_len the path's length. */
+static long ud_join_step(__u32 i, void *data)
+{
+	struct ud_state *st = ((struct ud_out *)data)->st;
+	struct ud_text *t = &st->text;
+	const struct ud_file *f = &st->big.file;
+	__u32 off = t->raw_at, end = t->raw_len, len, at;
+
+	if (off >= end || end > UD_PATH_MAX)
+		return 1;
+	barrier_var(off);
+	off &= UD_PATH_MAX - 1;
+	len = (__u8)f->path[off];
+	if (off + 1 + len > end)
+		return 1;
+	at = end - off - 1 - len;
+	barrier_var(at);
+	at &= 255;
+	len &= 255;
+	t->raw[at] = '/';
+	bpf_probe_read_kernel(&t->raw[at + 1], len, &f->path[(off + 1) & (UD_PATH_MAX - 1)]);
+	t->raw_at = off + 1 + len;
+	return 0;
+}
+
+/* The name of a FILE record's file, escaped, into t->name, by the rules of
+ * ud_names.h: what /proc/PID/fd shows, as show prints it. The record is
+ * the state's (ud_emit_file builds it there). All in the map value: no
+ * stack. */
 static __always_inline void ud_stash_name(struct ud_out *o, const struct ud_file *f)
 {
 	struct ud_text *t = &o->st->text;
@@ -249,22 +289,44 @@ static __always_inline void ud_stash_name(struct ud_out *o, const struct ud_file
 	long n;
 
 	t->name_len = 0;
-	if (f->flags & UD_FILE_DNAME) {
-		if (f->magic == UD_SOCKFS_MAGIC) {
-			n = bpf_snprintf(t->name, 64, fmt_socket, args, sizeof(args));
-			t->name_len = n > 1 ? n - 1 : 0;
-			return;
-		}
-		if (f->magic == UD_PIPEFS_MAGIC) {
-			n = bpf_snprintf(t->name, 64, fmt_pipe, args, sizeof(args));
-			t->name_len = n > 1 ? n - 1 : 0;
-			return;
-		}
-		/* The dentry name is "[eventfd]" and the like. */
-		if (f->magic == UD_ANON_INODE_FS_MAGIC)
-			ud_name_append(t, anon_prefix, sizeof(anon_prefix));
+	switch (ud_name_form(f->flags, f->magic)) {
+	case UD_NAME_SOCKET:
+		n = bpf_snprintf(t->name, 64, fmt_socket, args, sizeof(args));
+		t->name_len = n > 1 ? n - 1 : 0;
+		return;
+	case UD_NAME_PIPE:
+		n = bpf_snprintf(t->name, 64, fmt_pipe, args, sizeof(args));
+		t->name_len = n > 1 ? n - 1 : 0;
+		return;
+	case UD_NAME_PIDFD:
+		ud_name_append(t, pidfd_name, sizeof(pidfd_name));
+		return;
+	case UD_NAME_ANON:
+		ud_name_append(t, anon_prefix, sizeof(anon_prefix));
+		ud_name_escape(o, &f->path[1], len);
+		return;
+	case UD_NAME_PSEUDO:
+	case UD_NAME_PSEUDO_GUESS:
+		ud_name_append(t, slash, sizeof(slash));
+		ud_name_escape(o, &f->path[1], len);
+		ud_name_append(t, deleted_suffix, sizeof(deleted_suffix));
+		return;
+	default:
+		break;
 	}
-	ud_name_escape(o, &f->path[1], len);
+	if (f->flags & UD_FILE_TRUNCATED)
+		ud_name_append(t, truncated_prefix, sizeof(truncated_prefix));
+	len = f->path_len;
+	if (!f->ncomp || len > UD_PATH_MAX)
+		len = 0;
+	if (len) {
+		t->raw_len = len;
+		t->raw_at = 0;
+		bpf_loop(UD_PATH_DEPTH, ud_join_step, o, 0);
+		ud_escape_raw(o);
+	} else {
+		ud_name_append(t, slash, sizeof(slash));
+	}
 	if (f->flags & UD_FILE_DELETED)
 		ud_name_append(t, deleted_suffix, sizeof(deleted_suffix));
 }

@@ -43,7 +43,7 @@ _uringdump()
         local opts=$globals
         case $cmd in
             dump) opts+=' -o --output --force --pages --check' ;;
-            top) opts+=' -b --batch -n --iterations --delay' ;;
+            top) opts+=' -d --delay -b --batch -n --iterations' ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return

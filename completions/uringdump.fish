@@ -42,7 +42,7 @@ complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a help -d 
 complete -c uringdump -n "__fish_seen_subcommand_from show top dump" -a '(__uringdump_pids)' -d 'io_uring/epoll process'
 complete -c uringdump -n "__fish_seen_subcommand_from top" -s b -l batch -d 'plain text refreshes'
 complete -c uringdump -n "__fish_seen_subcommand_from top" -s n -l iterations -x -d 'number of refreshes'
-complete -c uringdump -n "__fish_seen_subcommand_from top" -l delay -x -d 'seconds between refreshes'
+complete -c uringdump -n "__fish_seen_subcommand_from top" -s d -l delay -x -d 'seconds between refreshes'
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -s o -l output -r -F -d 'image to write'
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -l force -d 'write despite obstacles'
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -l pages -d 'include buffer contents'

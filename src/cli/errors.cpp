@@ -50,11 +50,17 @@ void diag(const char *kind, const std::string &msg) {
 }
 
 void report_error(const std::string &msg) {
-    if (!g_json) {
+    // After a document was started (a write failed half-way), the error
+    // goes where a diagnostic goes rather than after half a document.
+    if (!g_json || json_document_started()) {
         diag("error", msg);
         return;
     }
-    print_json(g_pretty, [&](render::JsonOut &j) { j.begin_object().kv("error", msg).end_object(); });
+    try {
+        print_json(g_pretty, [&](render::JsonOut &j) { j.begin_object().kv("error", msg).end_object(); });
+    } catch (const std::exception &) {
+        diag("error", msg);
+    }
 }
 
 }  // namespace ud::cli

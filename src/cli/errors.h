@@ -40,8 +40,8 @@ void diag(const char *kind, const std::string &msg);
 inline void p_note(const std::string &msg) { diag("note", msg); }
 
 // An error, reported once: the stderr line, or under -j/-p the JSON
-// document on stdout (nothing else has been printed there: every command's
-// JSON is written whole at its end, see json_doc.h).
+// document on stdout (its only document: every command prints its JSON
+// once, at its end, see json_doc.h).
 void report_error(const std::string &msg);
 
 }  // namespace ud::cli

@@ -118,9 +118,14 @@ public:
                 continue;
             }
             if (!level.empty()) {
+                // After "help", a word names whose help (uringdump help
+                // dump, uringdump iter help pin).
                 bool help = false;
                 const Command *sub = find_subcommand(level, a, inv_.words, &help);
-                if (help) return help_of(node, i_ + 1 < argc_ ? argv_[i_ + 1] : nullptr, level);
+                if (help) {
+                    help_ = true;
+                    continue;
+                }
                 node = sub;
                 inv_.words += (inv_.words.empty() ? "" : " ") + std::string(sub->name);
                 level = sub->subcommands;
@@ -128,6 +133,7 @@ public:
             }
             ctx_.args.push_back(a);
         }
+        if (help_) return help_result(node);
         if (!node) throw usage_error("missing command (see uringdump help)");
         if (!node->subcommands.empty()) {
             std::vector<std::string> names;
@@ -145,20 +151,6 @@ private:
         inv_.action = Invocation::Action::help;
         inv_.command = node;
         return inv_;
-    }
-
-    // `help` at a level, optionally followed by one of its commands
-    // (uringdump help show, uringdump iter help pin).
-    Invocation help_of(const Command *node, const char *next, std::span<const Command> level) {
-        if (next) {
-            bool help = false;
-            const Command *sub = find_subcommand(level, next, inv_.words, &help);
-            if (sub) {
-                inv_.words += (inv_.words.empty() ? "" : " ") + std::string(sub->name);
-                return help_result(sub);
-            }
-        }
-        return help_result(node);
     }
 
     void set(const Found &f, const std::string &value) {
@@ -247,6 +239,7 @@ private:
     char **argv_;
     Context &ctx_;
     int i_ = 1;
+    bool help_ = false;  // "help" was one of the words
     Invocation inv_;
 };
 

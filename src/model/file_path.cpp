@@ -5,16 +5,10 @@
 #include <string_view>
 #include <vector>
 
+#include "ud_names.h"
+
 namespace ud::model {
 namespace {
-
-// include/uapi/linux/magic.h
-constexpr std::uint64_t SOCKFS_MAGIC = 0x534F434B;
-constexpr std::uint64_t PIPEFS_MAGIC = 0x50495045;
-constexpr std::uint64_t ANON_INODE_FS_MAGIC = 0x09041934;
-constexpr std::uint64_t PIDFS_MAGIC = 0x50494446;
-constexpr std::uint64_t TMPFS_MAGIC = 0x01021994;
-constexpr std::uint64_t HUGETLBFS_MAGIC = 0x958458f6;
 
 // The components of rec.path, leaf first, as views into the record.
 std::vector<std::string_view> components(const ud_file &rec) {
@@ -32,48 +26,43 @@ std::vector<std::string_view> components(const ud_file &rec) {
 
 }  // namespace
 
+// The forms are decided by bpf/ud_names.h, which the pinned iterators follow too.
 RebuiltPath rebuild_path(const ud_file &rec) {
     auto names = components(rec);
+    std::string_view leaf = names.empty() ? std::string_view{} : names.front();
     RebuiltPath out;
-    if (rec.flags & UD_FILE_DNAME) {
-        std::string_view name = names.empty() ? std::string_view{} : names.front();
-        switch (rec.magic) {
-        case SOCKFS_MAGIC:  // sockfs_dname
+    switch (ud_name_form(rec.flags, rec.magic)) {
+        case UD_NAME_SOCKET:
             out.path = fmt::format("socket:[{}]", rec.ino);
-            break;
-        case PIPEFS_MAGIC:  // pipefs_dname
+            return out;
+        case UD_NAME_PIPE:
             out.path = fmt::format("pipe:[{}]", rec.ino);
-            break;
-        case ANON_INODE_FS_MAGIC:  // anon_inodefs_dname
-            out.path = fmt::format("anon_inode:{}", name);
-            break;
-        case PIDFS_MAGIC:  // pidfs_dname keeps the anon inode spelling
-            out.path = "anon_inode:[pidfd]";
-            break;
-        case TMPFS_MAGIC:
-        case HUGETLBFS_MAGIC:  // d_alloc_pseudo's simple_dname (memfd)
-            out.path = fmt::format("/{} (deleted)", name);
-            break;
-        default:
-            out.path = fmt::format("/{} (deleted)", name);
+            return out;
+        case UD_NAME_ANON:
+            out.path = fmt::format("{}{}", UD_NAME_ANON_PREFIX, leaf);
+            return out;
+        case UD_NAME_PIDFD:
+            out.path = UD_NAME_PIDFD_NAME;
+            return out;
+        case UD_NAME_PSEUDO_GUESS:
             out.exact = false;
+            [[fallthrough]];
+        case UD_NAME_PSEUDO:
+            out.path = fmt::format("/{}{}", leaf, UD_NAME_DELETED);
+            return out;
+        case UD_NAME_PATH:
             break;
-        }
-        return out;
     }
-    if (names.empty()) {
-        out.path = "/";
-    } else {
-        for (auto it = names.rbegin(); it != names.rend(); ++it) {
-            out.path += '/';
-            out.path += *it;
-        }
+    if (names.empty()) out.path = "/";
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+        out.path += '/';
+        out.path += *it;
     }
     if (rec.flags & UD_FILE_TRUNCATED) {
-        out.path = "..." + out.path;
+        out.path = UD_NAME_TRUNCATED + out.path;
         out.exact = false;
     }
-    if (rec.flags & UD_FILE_DELETED) out.path += " (deleted)";
+    if (rec.flags & UD_FILE_DELETED) out.path += UD_NAME_DELETED;
     return out;
 }
 

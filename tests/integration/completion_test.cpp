@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "support/env.h"
 #include "support/fixture.h"
+#include "support/json.h"
 #include "support/run.h"
 
 using namespace ud::test;
@@ -87,12 +90,120 @@ TEST_CASE("zsh completion: registers for uringdump, offers PIDs with rings or ep
     if (!shell_installed("zsh")) return;
     Fixture ring({"ring"});
     Fixture idle({"idle"});
-    auto r = run({"zsh", "-f", "-c",
-                  "autoload -Uz compinit; compinit -u -d \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"; source completions/_uringdump; "
-                  "print -r -- ${_comps[uringdump]}; _uringdump_pids; rm -f \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"*"});
+    auto r = run(
+        {"zsh", "-f", "-c",
+         "autoload -Uz compinit; compinit -u -d \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"; source completions/_uringdump; "
+         "print -r -- ${_comps[uringdump]}; _uringdump_pids; rm -f \"${TMPDIR:-/tmp}/ud-zcompdump-$$\"*"});
     auto out = lines(r.out);
     REQUIRE(!out.empty());
     CHECK(out[0] == "_uringdump");
     CHECK(has(out, ring.pid_str()));
     CHECK_FALSE(has(out, idle.pid_str()));
+}
+
+// The grammar as the binary holds it (uringdump __grammar): every command,
+// subcommand and option in it must be offered by each completion script.
+// A command added to the table without its completions fails here.
+namespace {
+
+rapidjson::Document grammar() {
+    auto r = run_uringdump({"__grammar"});
+    REQUIRE(r.code == 0);
+    return parse_json(r.out);
+}
+
+std::vector<std::string> option_words(const rapidjson::Value &options) {
+    std::vector<std::string> out;
+    for (auto &o : options.GetArray()) {
+        out.push_back(std::string("--") + o["name"].GetString());
+        if (o["short"].IsString()) out.push_back(std::string("-") + o["short"].GetString());
+    }
+    return out;
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// The zsh script's case branch for a command: "NAME) ... ;;" on one line,
+// or from "NAME)" to the ";;" at the branch's depth (its nested cases end
+// in ";;" too, further in).
+std::string zsh_branch(const std::string &script, const std::string &name) {
+    auto at = script.find("\n        " + name + ")");
+    if (at == std::string::npos) return {};
+    auto eol = script.find('\n', at + 1);
+    auto one_line = script.find(";;", at);
+    if (one_line < eol) return script.substr(at, one_line - at);
+    auto end = script.find("\n            ;;", at);
+    return script.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
+
+TEST_CASE("bash completion: offers every command, subcommand and option of the tables") {
+    auto g = grammar();
+    std::vector<std::string> names{"help"};
+    for (auto &c : g["commands"].GetArray()) names.push_back(c["name"].GetString());
+    auto offered = bash_complete({"uringdump", ""});
+    std::sort(names.begin(), names.end());
+    std::sort(offered.begin(), offered.end());
+    CHECK(offered == names);
+    for (auto &o : option_words(g["options"])) CHECK(has(bash_complete({"uringdump", "-"}), o));
+    for (auto &c : g["commands"].GetArray()) {
+        std::string name = c["name"].GetString();
+        CAPTURE(name);
+        for (auto &o : option_words(c["options"])) CHECK(has(bash_complete({"uringdump", name, "-"}), o));
+        for (auto &s : c["commands"].GetArray()) {
+            std::string sub = s["name"].GetString();
+            CAPTURE(sub);
+            CHECK(has(bash_complete({"uringdump", name, ""}), sub));
+            for (auto &o : option_words(s["options"])) CHECK(has(bash_complete({"uringdump", name, sub, "-"}), o));
+        }
+    }
+}
+
+TEST_CASE("fish completion: offers every command, subcommand and option of the tables") {
+    if (!shell_installed("fish")) return;
+    auto g = grammar();
+    auto top = fish_complete("uringdump ");
+    for (auto &o : option_words(g["options"])) CHECK(has(fish_complete("uringdump -"), o));
+    for (auto &c : g["commands"].GetArray()) {
+        std::string name = c["name"].GetString();
+        CAPTURE(name);
+        CHECK(has(top, name));
+        for (auto &o : option_words(c["options"])) CHECK(has(fish_complete("uringdump " + name + " -"), o));
+        for (auto &s : c["commands"].GetArray()) {
+            std::string sub = s["name"].GetString();
+            CHECK(has(fish_complete("uringdump " + name + " "), sub));
+            for (auto &o : option_words(s["options"]))
+                CHECK(has(fish_complete("uringdump " + name + " " + sub + " -"), o));
+        }
+    }
+}
+
+TEST_CASE("zsh completion: the script names every command, subcommand and option of the tables") {
+    auto g = grammar();
+    std::string script = slurp("completions/_uringdump");
+    for (auto &o : g["options"].GetArray())
+        CHECK(script.find(std::string("--") + o["name"].GetString()) != std::string::npos);
+    for (auto &c : g["commands"].GetArray()) {
+        std::string name = c["name"].GetString();
+        CAPTURE(name);
+        CHECK(script.find("'" + name + ":") != std::string::npos);
+        std::string branch = zsh_branch(script, name);
+        if (c["options"].Empty() && c["commands"].Empty()) continue;
+        REQUIRE(!branch.empty());
+        for (auto &o : option_words(c["options"])) {
+            CAPTURE(o);
+            // -x and --xx appear as {-x,--xx} or '--xx[...]'.
+            bool found = o.size() == 2
+                             ? branch.find(o + ",") != std::string::npos
+                             : branch.find(o + "[") != std::string::npos || branch.find(o + "}") != std::string::npos;
+            CHECK(found);
+        }
+        for (auto &s : c["commands"].GetArray()) CHECK(branch.find(s["name"].GetString()) != std::string::npos);
+    }
 }

@@ -8,6 +8,7 @@
 #include "support/env.h"
 #include "support/fixture.h"
 #include "support/image_file.h"
+#include "support/json.h"
 #include "support/run.h"
 
 using namespace ud::test;
@@ -25,8 +26,7 @@ void check_bad(const TempDir &dir, const std::string &bytes, const std::string &
     CAPTURE(what);
     write_file(dir.file("bad.img"), bytes);
     for (auto args : {std::vector<std::string>{"image", "show", dir.file("bad.img")},
-                      std::vector<std::string>{"image", "check", dir.file("bad.img")},
-                      std::vector<std::string>{"image", "show", "-j", dir.file("bad.img")}}) {
+                      std::vector<std::string>{"image", "check", dir.file("bad.img")}}) {
         auto r = run_uringdump(args);
         CHECK(r.code == 6);
         CHECK(r.out.empty());
@@ -34,6 +34,13 @@ void check_bad(const TempDir &dir, const std::string &bytes, const std::string &
         REQUIRE(err.size() == 1);
         CHECK(err[0].rfind("uringdump: error: " + dir.file("bad.img") + ": ", 0) == 0);
     }
+    // Under -j the error is the document on stdout, as bpftool's.
+    auto r = run_uringdump({"image", "show", "-j", dir.file("bad.img")});
+    CHECK(r.code == 6);
+    CHECK(r.err.empty());
+    auto doc = parse_json(r.out);
+    REQUIRE(has(doc, "error"));
+    CHECK(std::string(doc["error"].GetString()).rfind(dir.file("bad.img") + ": ", 0) == 0);
 }
 
 }  // namespace

@@ -44,9 +44,21 @@ std::vector<std::vector<std::string>> rows(const std::string &text) {
 
 std::string cat(const std::string &path) { return run({"cat", path}).out; }
 
-std::string basename_of(const std::string &path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
+// The name at the end of a pinned iterator's line: the words from column
+// `from` on, joined by one space (the kinds fixture's names have no other
+// white space).
+std::string name_from(const std::vector<std::string> &cols, std::size_t from) {
+    std::string name;
+    for (std::size_t k = from; k < cols.size(); k++) name += (k > from ? " " : "") + cols[k];
+    return name;
+}
+
+std::string readlink_fd(int pid, int fd) {
+    char buf[4096];
+    std::string link = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
+    REQUIRE(n > 0);
+    return std::string(buf, static_cast<std::size_t>(n));
 }
 
 }  // namespace
@@ -74,12 +86,43 @@ TEST_CASE("iter pin io_uring_file: cat prints every used slot of the fixture's r
         const auto &cols = by_slot[slot];
         CHECK(cols[1] == std::to_string(truth["fd"].GetInt()));
         if (!t["fds"].Empty()) CHECK(cols[3] == std::to_string(fd_ino(fx.pid(), t["fds"][0].GetInt())));
-        // The name: the dentry's own, or the pseudo file's ("socket:[..]").
-        std::string path = t["path"].GetString();
-        std::string name = path.find(":[") != std::string::npos ? path : basename_of(path);
-        std::string line_name = cols[5];
-        for (std::size_t k = 6; k < cols.size(); k++) line_name += " " + cols[k];
-        CHECK(line_name == name);
+        // The name: the whole path, as /proc/PID/fd shows it.
+        CHECK(name_from(cols, 5) == t["path"].GetString());
+    }
+}
+
+// One name for a file: what readlink of /proc/PID/fd/N says is what show -j
+// and cat of both pinned iterators print, for each kind of name.
+TEST_CASE("iter and show: every kind of file is named as /proc/PID/fd names it") {
+    if (!need_bpf()) return;
+    Fixture fx({"kinds"});
+    const auto &truth = fx.truth();
+    auto shown = show_json(fx.pid());
+    const auto &ring = (*shown.proc)["io_uring"][0];
+    const auto &ep = (*shown.proc)["epoll"][0];
+    Pin files("kinds-files"), items("kinds-epoll");
+    REQUIRE(run_uringdump({"iter", "pin", "io_uring_file", files.path(), "pid", fx.pid_str()}).code == 0);
+    REQUIRE(run_uringdump({"iter", "pin", "epoll", items.path(), "pid", fx.pid_str()}).code == 0);
+    std::map<unsigned, std::string> by_slot, by_data;
+    for (auto &cols : rows(cat(files.path())))
+        if (cols.size() >= 6 && cols[0] == fx.pid_str()) by_slot[std::stoul(cols[2])] = name_from(cols, 5);
+    for (auto &cols : rows(cat(items.path())))
+        if (cols.size() >= 7 && cols[0] == fx.pid_str()) by_data[std::stoul(cols[4], nullptr, 16)] = name_from(cols, 6);
+    REQUIRE(truth["files"].Size() == 6);
+    for (auto &f : truth["files"].GetArray()) {
+        unsigned slot = f["slot"].GetUint();
+        std::string want = readlink_fd(fx.pid(), f["fd"].GetInt());
+        INFO(f["kind"].GetString() << ": " << want);
+        std::string show_file, show_item;
+        for (auto &x : ring["files"].GetArray())
+            if (x["slot"].GetUint() == slot) show_file = x["path"].GetString();
+        for (auto &x : ep["items"].GetArray())
+            if (x["data"].GetUint64() == slot) show_item = x["path"].GetString();
+        CHECK(show_file == want);
+        CHECK(by_slot[slot] == want);
+        if (!f["epoll"].GetBool()) continue;
+        CHECK(show_item == want);
+        CHECK(by_data[slot] == want);
     }
 }
 

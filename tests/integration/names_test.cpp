@@ -5,6 +5,8 @@
 // tables, image show, image check, top -b, the pinned iterators and the
 // messages that quote a path must hold nothing a terminal acts on, one row
 // per item, each name reading back to the bytes the fixture made.
+#include "support/names.h"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -17,7 +19,6 @@
 #include "support/env.h"
 #include "support/fixture.h"
 #include "support/image_file.h"
-#include "support/names.h"
 #include "support/run.h"
 
 using namespace ud::test;
@@ -40,8 +41,6 @@ std::optional<std::string> rest_after(const std::string &line, int count, std::s
     if (line.compare(i, gap, std::string(gap, ' ')) != 0) return std::nullopt;
     return line.substr(i + gap);
 }
-
-std::string deleted_suffix(const NameTruth &n) { return n.deleted ? " (deleted)" : ""; }
 
 // show's tables of the fixture inside text (show, image show, top -b):
 // the header's comm, one row per fixed file and per epoll item, each path
@@ -113,7 +112,7 @@ void check_json(const std::string &text, const NamesTruth &t, bool paths = true)
         if (p["pid"].GetInt() == t.pid) proc = &p;
     REQUIRE(proc);
     CHECK(json_name(*proc, "comm") == t.comm);
-    CHECK(proc->HasMember("comm_b64"));  // the fixture's comm holds \xff
+    CHECK(proc->HasMember("comm_b64"));                 // the fixture's comm holds \xff
     std::map<std::uint64_t, std::string> items, files;  // by data, by slot
     for (auto &e : (*proc)["epoll"].GetArray())
         for (auto &it : e["items"].GetArray())
@@ -299,9 +298,10 @@ TEST_CASE("names: the pinned iterators print every name escaped, one line each")
         CHECK(names.size() == t.names.size());
         for (auto &n : t.names) {
             INFO("slot " << n.slot << " name " << hex_of(n.leaf));
-            CHECK(names[n.slot] == n.leaf + deleted_suffix(n));
+            // The whole path, as /proc/PID/fd links to it and show prints it.
+            CHECK(names[n.slot] == n.path);
             // The BPF side escapes exactly as the tool does.
-            CHECK(texts[n.slot] == ud::render::name_text(n.leaf) + deleted_suffix(n));
+            CHECK(texts[n.slot] == ud::render::name_text(n.path));
         }
     }
 }

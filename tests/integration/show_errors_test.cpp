@@ -30,9 +30,20 @@ void check_one_error_line(const Result &r, int code, const std::string &words) {
     CHECK(l[0].find(words) != std::string::npos);
 }
 
+// The same failure under -j: bpftool's {"error":"..."} as the one document
+// on stdout, nothing on stderr.
+void check_json_error(const Result &r, int code, const std::string &words) {
+    CHECK(r.code == code);
+    CHECK(r.err.empty());
+    auto doc = parse_json(r.out);
+    REQUIRE(doc.IsObject());
+    REQUIRE(doc.HasMember("error"));
+    CHECK(std::string(doc["error"].GetString()).find(words) != std::string::npos);
+}
+
 // Runs uringdump as the unprivileged user nobody.
 Result run_as_nobody(const std::vector<std::string> &args) {
-    std::vector<std::string> argv{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+    std::vector<std::string> argv{"setpriv",         "--reuid=65534",       "--regid=65534", "--clear-groups",
                                   "--inh-caps=-all", "--bounding-set=-all", uringdump_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv);
@@ -43,7 +54,8 @@ Result run_as_nobody(const std::vector<std::string> &args) {
 TEST_CASE("show: an unknown PID is exit 3 with one line") {
     int pid = unused_pid();
     REQUIRE(pid > 0);
-    check_one_error_line(run_uringdump({"show", "-j", std::to_string(pid)}), 3, "no such process");
+    check_one_error_line(run_uringdump({"show", std::to_string(pid)}), 3, "no such process");
+    check_json_error(run_uringdump({"show", "-j", std::to_string(pid)}), 3, "no such process");
 }
 
 TEST_CASE("show: odd command lines are exit 2 with one line") {
@@ -71,12 +83,14 @@ TEST_CASE("show: a process without ring or epoll: empty result, a note, exit 0")
 
 TEST_CASE("show: no permission to read a process is exit 4 with one line") {
     Fixture fx({"ring"});
-    check_one_error_line(run_as_nobody({"show", "-j", fx.pid_str()}), 4, "no permission");
+    check_one_error_line(run_as_nobody({"show", fx.pid_str()}), 4, "no permission");
+    check_json_error(run_as_nobody({"show", "-j", fx.pid_str()}), 4, "no permission");
 }
 
 TEST_CASE("show --require-bpf: without BPF privileges it is exit 7; without it, the fallback") {
     Fixture fx({"idle"});
-    check_one_error_line(run_as_nobody({"--require-bpf", "show", "-j"}), 7, "BPF cannot be used");
+    check_one_error_line(run_as_nobody({"--require-bpf", "show"}), 7, "BPF cannot be used");
+    check_json_error(run_as_nobody({"--require-bpf", "show", "-j"}), 7, "BPF cannot be used");
     // As nobody without --require-bpf: the fallback reads what nobody may
     // read (its own processes: none with rings) and says why it fell back.
     auto r = run_as_nobody({"show", "-j"});
@@ -87,8 +101,8 @@ TEST_CASE("show --require-bpf: without BPF privileges it is exit 7; without it, 
 
 TEST_CASE("show: a kernel without BTF falls back, or fails with --require-bpf") {
     std::map<std::string, std::string> env{{"UD_VMLINUX_BTF", "/nonexistent/vmlinux"}};
-    auto r = run_uringdump({"--require-bpf", "show", "-j"}, env);
-    check_one_error_line(r, 7, "BTF");
+    check_one_error_line(run_uringdump({"--require-bpf", "show"}, env), 7, "BTF");
+    check_json_error(run_uringdump({"--require-bpf", "show", "-j"}, env), 7, "BTF");
     Fixture fx({"epoll"});
     auto f = run_uringdump({"show", "-j", fx.pid_str()}, env);
     CHECK(f.code == 0);
