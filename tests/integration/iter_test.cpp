@@ -126,6 +126,67 @@ TEST_CASE("iter and show: every kind of file is named as /proc/PID/fd names it")
     }
 }
 
+// A pin names files for the task that reads it, as /proc/PID/fd does for
+// its reader: relative to the reader's root, whole when outside it. cat
+// (static busybox) reads the pin through an fd opened before chroot into
+// the fixture's directory (the kept files inside it) and into an empty one
+// (outside); readlink in the same root, with /proc bound there, is the truth.
+// (A table of show from inside a chroot would need the tool's libraries
+// there; show's paths are checked against readlink in the test above.)
+TEST_CASE("iter: names follow the reader's root, as readlink in that root shows them") {
+    if (!need_bpf()) return;
+    std::string busybox = run({"sh", "-c", "command -v busybox"}).out;
+    if (!busybox.empty()) busybox.pop_back();
+    if (busybox.empty() || run({"sh", "-c", "ldd " + busybox + " >/dev/null 2>&1"}).code == 0) {
+        if (in_ci()) FAIL("no static busybox (make deps installs busybox-static)");
+        skip("no static busybox (busybox-static)");
+        return;
+    }
+    Fixture fx({"kinds"});
+    Pin pin("kinds-root");
+    REQUIRE(run_uringdump({"iter", "pin", "io_uring_file", pin.path(), "pid", fx.pid_str()}).code == 0);
+    const auto &files = fx.truth()["files"];
+    std::string kept = readlink_fd(fx.pid(), files[0]["fd"].GetInt());
+    std::string inside = kept.substr(0, kept.rfind('/'));
+    char tmpl[] = "/tmp/ud-root-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl));
+    for (std::string root : {inside, std::string(tmpl)}) {
+        CAPTURE(root);
+        REQUIRE(run({"cp", busybox, root + "/busybox"}).code == 0);
+        REQUIRE(::mkdir((root + "/proc").c_str(), 0755) == 0);
+        // Slots 0 and 1: the kept and the unlinked file; 4: a socket.
+        // In this mount namespace (a new one has its own copies of the
+        // mounts: every path would be outside its root), for the run only.
+        std::string script =
+            "mount --bind /proc \"$1/proc\" || exit 1; trap 'umount -l \"$1/proc\"' EXIT; "
+            "for fd in $3; do chroot \"$1\" /busybox readlink /proc/$2/fd/$fd || exit 1; done; "
+            "chroot \"$1\" /busybox cat < \"$4\"";
+        std::string fds;
+        for (int slot : {0, 1, 4}) fds += std::to_string(files[slot]["fd"].GetInt()) + " ";
+        auto r = run({"sh", "-c", script, "sh", root, fx.pid_str(), fds, pin.path()});
+        run({"rm", "-f", root + "/busybox"});
+        ::rmdir((root + "/proc").c_str());
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        auto l = lines(r.out);
+        REQUIRE(l.size() > 3);
+        std::map<unsigned, std::string> by_slot;
+        for (std::size_t i = 3; i < l.size(); i++) {
+            std::istringstream in(l[i]);
+            std::vector<std::string> cols;
+            for (std::string c; in >> c;) cols.push_back(c);
+            if (cols.size() >= 6 && cols[0] == fx.pid_str()) by_slot[std::stoul(cols[2])] = name_from(cols, 5);
+        }
+        CHECK(by_slot[0] == l[0]);
+        CHECK(by_slot[1] == l[1]);
+        CHECK(by_slot[4] == l[2]);
+        if (root == inside)
+            CHECK(l[0] == "/kept");
+        else
+            CHECK(l[0] == kept);
+    }
+    ::rmdir(tmpl);
+}
+
 TEST_CASE("iter pin io_uring_buf: every segment's frame is what pagemap says") {
     if (!need_bpf()) return;
     Fixture fx({"ring"});
