@@ -18,6 +18,19 @@ _uringdump_bpffs()
     compgen -f -- "$cur"
 }
 
+# The one word of $2... that $1 names: itself, or the only one it is a
+# prefix of (uringdump takes any unique prefix: sh = show).
+_uringdump_word()
+{
+    local w=$1 c found= n=0
+    shift
+    for c in "$@"; do
+        [[ $c == "$w" ]] && { echo "$c"; return; }
+        [[ $c == "$w"* ]] && { found=$c; ((n++)); }
+    done
+    ((n == 1)) && echo "$found"
+}
+
 _uringdump()
 {
     local cur prev words cword
@@ -33,11 +46,12 @@ _uringdump()
     local i cmd= cmd_at=0
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} != -* ]]; then
-            cmd=${words[i]}
+            cmd=$(_uringdump_word "${words[i]}" $commands)
             cmd_at=$i
             break
         fi
     done
+    ((cmd_at)) && [[ -z $cmd ]] && return
 
     if [[ $cur == -* ]]; then
         local opts=$globals
@@ -79,7 +93,8 @@ _uringdump()
             fi
             ;;
         iter)
-            local sub=${words[cmd_at+1]}
+            local sub
+            sub=$(_uringdump_word "${words[cmd_at+1]}" pin list unpin)
             if ((cword == cmd_at + 1)); then
                 COMPREPLY=($(compgen -W 'pin list unpin help' -- "$cur"))
             elif [[ $sub == pin ]]; then

@@ -33,19 +33,16 @@ std::string join(const std::vector<std::string> &v) {
 }
 
 // The subcommand `word` names: an exact name, else the one name it is a
-// prefix of ("sh" for show). "help" is a word of every level.
+// prefix of ("sh" for show; a hidden command only by its whole name).
+// "help" is a word of every level: *help is set when it is the one meant.
 const Command *find_subcommand(std::span<const Command> table, std::string_view word, std::string_view where,
                                bool *help) {
     *help = false;
     std::vector<const Command *> matches;
     bool help_matches = !word.empty() && std::string_view("help").starts_with(word);
     for (auto &c : table) {
-        if (c.hidden) {
-            if (c.name == word) return &c;
-            continue;
-        }
         if (c.name == word) return &c;
-        if (!word.empty() && c.name.starts_with(word)) matches.push_back(&c);
+        if (!c.hidden && !word.empty() && c.name.starts_with(word)) matches.push_back(&c);
     }
     if (word == "help" || (help_matches && matches.empty())) {
         *help = true;

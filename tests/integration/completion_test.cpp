@@ -60,6 +60,9 @@ TEST_CASE("bash completion: commands, options, PIDs with rings or epoll sets onl
     CHECK(has(pids, ring.pid_str()));
     CHECK_FALSE(has(pids, idle.pid_str()));
     CHECK(has(bash_complete({"uringdump", "-j", "dump", ""}), ring.pid_str()));
+    // Words by unique prefix, as uringdump takes them.
+    CHECK(has(bash_complete({"uringdump", "sh", ""}), ring.pid_str()));
+    CHECK(bash_complete({"uringdump", "it", "p", "e"}) == std::vector<std::string>{"epoll"});
     auto opts = bash_complete({"uringdump", "dump", "--"});
     for (const char *o : {"--output", "--force", "--pages", "--check", "--json"}) CHECK(has(opts, o));
     CHECK(bash_complete({"uringdump", "iter", "pin", "e"}) == std::vector<std::string>{"epoll"});
