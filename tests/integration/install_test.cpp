@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "support/env.h"
+#include "support/json.h"
 #include "support/run.h"
 
 using namespace ud::test;
@@ -30,20 +32,18 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
     auto r = run({"make", "-s", "install", "DESTDIR=" + dest, "PREFIX=/usr"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     mode_t mode = 0;
-    const char *files[] = {"/usr/sbin/uringdump",
-                           "/usr/share/man/man8/uringdump.8",
-                           "/usr/share/man/man8/uringdump-show.8",
-                           "/usr/share/man/man8/uringdump-top.8",
-                           "/usr/share/man/man8/uringdump-dump.8",
-                           "/usr/share/man/man8/uringdump-image.8",
-                           "/usr/share/man/man8/uringdump-iter.8",
-                           "/usr/share/man/man8/uringdump-feature.8",
-                           "/usr/share/man/man5/uringdump-image.5",
-                           "/usr/share/bash-completion/completions/uringdump",
-                           "/usr/share/zsh/vendor-completions/_uringdump",
-                           "/usr/share/fish/vendor_completions.d/uringdump.fish",
-                           "/usr/share/uringdump/uringdump.proto"};
-    for (const char *f : files) {
+    std::vector<std::string> files{"/usr/sbin/uringdump",
+                                   "/usr/share/man/man8/uringdump.8",
+                                   "/usr/share/man/man5/uringdump-image.5",
+                                   "/usr/share/bash-completion/completions/uringdump",
+                                   "/usr/share/zsh/vendor-completions/_uringdump",
+                                   "/usr/share/fish/vendor_completions.d/uringdump.fish",
+                                   "/usr/share/uringdump/uringdump.proto"};
+    // A page per command of the tables.
+    auto grammar = parse_json(run_uringdump({"__grammar"}).out);
+    for (auto &c : grammar["commands"].GetArray())
+        files.push_back(std::string("/usr/share/man/man8/uringdump-") + c["name"].GetString() + ".8");
+    for (auto &f : files) {
         INFO(f);
         CHECK(exists(dest + f, &mode));
     }
@@ -55,7 +55,7 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
     CHECK(v.out == run_uringdump({"--version"}).out);
 
     REQUIRE(run({"make", "-s", "uninstall", "DESTDIR=" + dest, "PREFIX=/usr"}).code == 0);
-    for (const char *f : files) {
+    for (auto &f : files) {
         INFO(f);
         CHECK_FALSE(exists(dest + f));
     }
