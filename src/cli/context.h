@@ -8,10 +8,6 @@
 #include <string_view>
 #include <vector>
 
-namespace ud::render {
-class JsonOut;
-}
-
 namespace ud::cli {
 
 struct Context {

@@ -1,4 +1,4 @@
-// Exit codes, documented in README.md and man/uringdump.8.
+// Exit codes, documented in man/uringdump.8 (EXIT STATUS) and each command's page.
 #pragma once
 
 namespace ud::cli {

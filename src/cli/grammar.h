@@ -5,11 +5,16 @@
 // compare against -- reads these tables; nothing else lists a command.
 #pragma once
 
+#include <cstdio>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "cli/context.h"
+
+namespace ud::render {
+class JsonOut;
+}
 
 namespace ud::cli {
 

@@ -45,7 +45,7 @@ struct Obstacle {
     bool operator==(const Obstacle &) const = default;
 };
 
-// "sq-pending", "sqpoll", ... as JSON and the README name them.
+// "sq-pending", "sqpoll", ... as JSON and uringdump-dump(8) name them.
 std::string_view obstacle_name(ObstacleKind k);
 // True for what makes a ring not quiet; false for state a restore cannot recreate.
 bool is_quiescence(ObstacleKind k);

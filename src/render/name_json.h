@@ -1,5 +1,5 @@
 // Names from the kernel (file names, comm) in JSON. JSON text is UTF-8 and a
-// file name need not be, so a name goes out as two keys (README, "Names"):
+// file name need not be, so a name goes out as two keys (uringdump(8), NAMES):
 //
 //   "KEY": the name with each byte that is not part of a valid UTF-8
 //          sequence replaced by U+FFFD; the name itself when it is valid

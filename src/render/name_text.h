@@ -4,7 +4,7 @@
 // (and so image show and top), top's list, image check, and the messages
 // that quote a path or a name.
 //
-// The form (README, "Names"):
+// The form (uringdump(8), NAMES):
 //   - a byte of a valid UTF-8 sequence (utf8.h) is kept, except as below;
 //   - `\` is written `\\`; tab, newline, carriage return `\t`, `\n`, `\r`;
 //   - every other byte is written `\xHH` (two lowercase hex digits) when it

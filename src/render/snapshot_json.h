@@ -1,4 +1,4 @@
-// A snapshot as JSON, in the shape the README documents:
+// A snapshot as JSON, in the shape uringdump-show(8) documents:
 // {"processes":[{"pid","comm","io_uring":[...],"epoll":[...]}], ...}.
 #pragma once
 

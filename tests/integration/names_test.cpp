@@ -129,7 +129,7 @@ void check_json(const std::string &text, const NamesTruth &t, bool paths = true)
 }
 
 // The same document through Python's json module, which refuses anything
-// but UTF-8, and the README's recipe for the exact bytes (of comm only
+// but UTF-8, and uringdump(8)'s recipe for the exact bytes (of comm only
 // without paths, as in check_json).
 void check_with_python(const std::string &text, const NamesTruth &t, bool paths = true) {
     if (run({"python3", "-c", "pass"}).code != 0) {

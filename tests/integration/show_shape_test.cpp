@@ -1,4 +1,4 @@
-// The JSON shape the README promises, key by key, and -p against -j.
+// The JSON shape uringdump-show(8) promises, key by key, and -p against -j.
 #include <doctest/doctest.h>
 
 #include "support/env.h"

@@ -23,7 +23,7 @@ std::uint32_t le32(const std::string &b, std::size_t at) {
 }  // namespace
 
 std::vector<std::string> image_payloads(const std::string &bytes) {
-    // README: 8 bytes magic, u32 version, u32 header CRC; then frames of
+    // uringdump-image(5): 8 bytes magic, u32 version, u32 header CRC; then frames of
     // u32 length, u32 CRC, payload.
     std::vector<std::string> out;
     REQUIRE(bytes.size() >= 16);

@@ -1,5 +1,5 @@
 // Images and files as the tests see them: an image's frames split by the
-// layout the README documents (not by the tool's decoder), files read and
+// layout uringdump-image(5) documents (not by the tool's decoder), files read and
 // written whole, and a directory of a test's own.
 #pragma once
 

@@ -19,7 +19,7 @@ namespace ud::test {
 std::size_t utf8_oracle(std::string_view s);
 bool utf8_valid(std::string_view s);
 
-// The bytes of the README's text form (`\\` `\t` `\n` `\r` `\xHH`, anything
+// The bytes of a name in the text form of uringdump(8), NAMES (`\\` `\t` `\n` `\r` `\xHH`, anything
 // else itself); nullopt on any other backslash sequence.
 std::optional<std::string> unescape_name(std::string_view text);
 

@@ -1,5 +1,5 @@
 // Which buffer memory a restore can recreate, from smaps text written here:
-// the rules the README gives, one mapping kind at a time.
+// the rules uringdump-dump(8) gives, one mapping kind at a time.
 #include <doctest/doctest.h>
 
 #include "collect/memory_map.h"

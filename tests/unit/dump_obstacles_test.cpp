@@ -1,4 +1,4 @@
-// Restorability as a function of ring state: each piece of state the README
+// Restorability as a function of ring state: each piece of state uringdump-dump(8)
 // lists gives its obstacle, and a quiet plain ring gives none.
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // The two encodings of names (render/name_text.h for terminals,
-// render/name_json.h for JSON) against the README's rules, checked with the
+// render/name_json.h for JSON) against uringdump(8)'s rules, checked with the
 // tests' own decoders (support/names.h): every byte, valid multibyte UTF-8
 // kept, overlong, surrogate, truncated and out-of-range sequences treated as
 // invalid, and every name back to its exact bytes.
