@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "collect/procfs.h"
+#include "collect/validate.h"
 #include "model/join.h"
 
 namespace ud::collect {
@@ -64,6 +65,7 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
                                 "; read from /proc/PID/fdinfo instead: no page frames, no rings without an fd, "
                                 "no ring counts beyond fdinfo, fds of epoll targets and fixed files known for sockets only");
     }
+    drop_flawed(snap);
     const int self = static_cast<int>(::getpid());
     std::vector<model::Process> kept;
     for (auto &p : snap.processes) {
