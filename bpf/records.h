@@ -247,11 +247,12 @@ enum ud_warn_code {
 	UD_WARN_LAYOUT = 3,     /* no known layout for this table on this kernel */
 };
 
-/* Key of the resume map: which table of which object to continue. */
+/* Key of the resume map: which table of which object to continue. Per
+ * process: processes sharing a ring or epoll set each walk its tables. */
 struct ud_resume_key {
 	__u64 owner;
 	__u32 table;
-	__u32 pad;
+	__u32 tgid;
 };
 
 struct ud_resume_val {

@@ -94,7 +94,17 @@ struct {
 } ud_resume SEC(".maps");
 
 /* Which object emitted the tables of a ring or epoll in this snapshot, so a
- * second fd (dup, fork, registered ring) emits a short alias record instead. */
+ * second fd of the same process (dup, registered ring, a thread's context)
+ * emits a short alias record instead. Per process, not per address alone: a
+ * ring or epoll set freed while the snapshot is taken leaves its address to
+ * the next one, quite possibly another process's, which must not pass for
+ * an alias of what the first process had. */
+struct ud_seen_key {
+	__u64 owner; /* ctx or ep identity */
+	__u32 tgid;
+	__u32 pad;
+};
+
 struct ud_seen_val {
 	__u64 gen;
 	__u64 token;
@@ -107,7 +117,7 @@ struct ud_seen_val {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__type(key, struct ud_seen_key);
 	__type(value, struct ud_seen_val);
 } ud_seen SEC(".maps");
 
@@ -263,7 +273,7 @@ static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64
  */
 static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner, __u64 *cursor, __s64 *cursor2)
 {
-	struct ud_resume_key k = { .owner = owner, .table = table };
+	struct ud_resume_key k = { .owner = owner, .table = table, .tgid = o->st->obj.pid };
 	struct ud_resume_val *v;
 	struct ud_chunk c = {};
 
@@ -288,6 +298,7 @@ static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner,
 static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 {
 	struct ud_obj *ob = &o->st->obj;
+	struct ud_seen_key k = { .owner = owner, .tgid = ob->pid };
 	struct ud_seen_val *v, nv;
 
 #ifdef UD_TEXT_OUTPUT
@@ -295,7 +306,7 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	 * ring or epoll set whole. */
 	return true;
 #endif
-	v = bpf_map_lookup_elem(&ud_seen, &owner);
+	v = bpf_map_lookup_elem(&ud_seen, &k);
 	if (v && v->gen == ud_gen) {
 		if (v->token != ob->token)
 			return false;
@@ -305,7 +316,7 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	nv.gen = ud_gen;
 	nv.token = ob->token;
 	nv.run = ob->run;
-	bpf_map_update_elem(&ud_seen, &owner, &nv, BPF_ANY);
+	bpf_map_update_elem(&ud_seen, &k, &nv, BPF_ANY);
 	return true;
 }
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <utility>
 #include <set>
+#include <tuple>
 
 #include "collect/bpf_programs.h"
 #include "collect/calibration.h"
@@ -217,7 +218,8 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
 
     // Resume passes: each continues every walk that stopped on the output
     // budget, for the processes that have one, until none is left.
-    std::map<std::pair<std::uint64_t, std::uint32_t>, std::pair<std::uint64_t, std::int64_t>> last_cursor;
+    using WalkKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;  // (pid, owner, table)
+    std::map<WalkKey, std::pair<std::uint64_t, std::int64_t>> last_cursor;
     std::vector<ud_resume_key> in_map;
     unsigned rounds = 0;
     while (!pending.empty()) {
@@ -234,7 +236,8 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             ud_resume_key k{};
             k.owner = c.owner;
             k.table = c.table;
-            auto [it, fresh] = last_cursor.try_emplace({c.owner, c.table}, c.cursor, c.cursor2);
+            k.tgid = c.hdr.pid;
+            auto [it, fresh] = last_cursor.try_emplace({c.hdr.pid, c.owner, c.table}, c.cursor, c.cursor2);
             if (!fresh && it->second.first == c.cursor && it->second.second == c.cursor2) {
                 snap.partial.push_back(fmt::format("pid {}: a table walk made no progress; it is incomplete", c.hdr.pid));
                 continue;

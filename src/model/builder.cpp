@@ -95,11 +95,13 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
 
     RingRef ref{pi, it->second};
     if (r.alias) {
-        if (inserted) alias_rings_.push_back(ref);
+        // Its tables came with the process's first reading of it: this
+        // same ring.
+        if (!ring_owner_.count({r.hdr.pid, r.ctx})) alias_rings_.push_back(ref);
         scope_ = Scope::none;
         return;
     }
-    ring_owner_[r.ctx] = ref;
+    ring_owner_[{r.hdr.pid, r.ctx}] = ref;
     // A full emission replaces whatever an earlier run of the same object
     // (or an LRU-evicted duplicate) put here.
     ring.files.clear();
@@ -121,11 +123,11 @@ void SnapshotBuilder::on_epoll(const ud_epoll &e) {
     ep.file = e.file;
     EpollRef ref{pi, it->second};
     if (e.alias) {
-        if (inserted) alias_epolls_.push_back(ref);
+        if (!epoll_owner_.count({e.hdr.pid, e.ep})) alias_epolls_.push_back(ref);
         scope_ = Scope::none;
         return;
     }
-    epoll_owner_[e.ep] = ref;
+    epoll_owner_[{e.hdr.pid, e.ep}] = ref;
     ep.items.clear();
     scope_ = Scope::epoll;
     cur_epoll_ = ref;
@@ -134,12 +136,12 @@ void SnapshotBuilder::on_epoll(const ud_epoll &e) {
 void SnapshotBuilder::on_chunk(const ud_chunk &c) {
     scope_ = Scope::none;
     if (c.table == UD_TABLE_EPOLL) {
-        auto it = epoll_owner_.find(c.owner);
+        auto it = epoll_owner_.find({c.hdr.pid, c.owner});
         if (it == epoll_owner_.end()) return;
         scope_ = Scope::epoll;
         cur_epoll_ = it->second;
     } else if (c.table == UD_TABLE_FILES || c.table == UD_TABLE_BUFS) {
-        auto it = ring_owner_.find(c.owner);
+        auto it = ring_owner_.find({c.hdr.pid, c.owner});
         if (it == ring_owner_.end()) return;
         scope_ = Scope::ring;
         cur_ring_ = it->second;
@@ -254,7 +256,7 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
 void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_page_size) {
     for (auto ref : alias_rings_) {
         Ring &ring = snap_.processes[ref.proc].rings[ref.ring];
-        auto it = ring_owner_.find(ring.ctx);
+        auto it = ring_owner_.find({static_cast<std::uint32_t>(snap_.processes[ref.proc].pid), ring.ctx});
         if (it == ring_owner_.end()) continue;
         const Ring &full = snap_.processes[it->second.proc].rings[it->second.ring];
         if (&full == &ring) continue;
@@ -266,7 +268,7 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
     }
     for (auto ref : alias_epolls_) {
         Epoll &ep = snap_.processes[ref.proc].epolls[ref.epoll];
-        auto it = epoll_owner_.find(ep.ep);
+        auto it = epoll_owner_.find({static_cast<std::uint32_t>(snap_.processes[ref.proc].pid), ep.ep});
         if (it == epoll_owner_.end()) continue;
         const Epoll &full = snap_.processes[it->second.proc].epolls[it->second.epoll];
         if (&full == &ep) continue;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,11 +48,15 @@ private:
 
     Snapshot &snap_;
     std::unordered_map<std::uint32_t, std::size_t> proc_index_;
-    // (pid, ctx) -> ring of that process; ctx -> the ring whose tables came in full.
+    // (pid, ctx) -> ring of that process; (pid, ctx) -> the ring whose tables
+    // came in full. Per process: the BPF side emits a ring's tables once per
+    // process (an address freed during the snapshot may be another
+    // process's ring by the time that process is read).
+    using OwnerKey = std::pair<std::uint32_t, std::uint64_t>;
     std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> rings_by_pid_;
-    std::unordered_map<std::uint64_t, RingRef> ring_owner_;
+    std::map<OwnerKey, RingRef> ring_owner_;
     std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> epolls_by_pid_;
-    std::unordered_map<std::uint64_t, EpollRef> epoll_owner_;
+    std::map<OwnerKey, EpollRef> epoll_owner_;
     std::vector<RingRef> alias_rings_;
     std::vector<EpollRef> alias_epolls_;
     Scope scope_ = Scope::none;
