@@ -18,6 +18,15 @@
 #ifndef UD_COMMON_BPF_H
 #define UD_COMMON_BPF_H
 
+/*
+ * A limit of the light skeleton (bpftool gen skeleton -L, libbpf 1.1): its
+ * loader program keeps one fd per BPF function of the object, entry point
+ * or subprogram alike, on its 512-byte stack in room for 32 (loader_stack,
+ * MAX_USED_PROGS), and fails verification beyond. uringdump.bpf.o has 27:
+ * a helper that is not a loop callback and need not have a frame of its own
+ * is __always_inline.
+ */
+
 #include "vmlinux_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -53,8 +62,11 @@ __u64 ud_run;
 __u64 ud_page_size;
 __u32 ud_kernel_layout;
 
-/* Room kept for the CONT and WARN records a walk writes when it stops. */
-#define UD_RESERVE 256
+/* Room kept for the CONT and WARN records walks write when they stop. At
+ * most, a ring of a thread's context stopped inside its tables: the file
+ * walk's CONT, the buffer walk's WARN (the buffer changed) and CONT, the
+ * ring's WARN (the context changed), the context's CONT: 256 bytes. */
+#define UD_RESERVE 512
 
 /*
  * Output. By default every record goes out as it is (bpf_seq_write). A
@@ -144,6 +156,20 @@ static __always_inline __u32 ud_layout(void)
 	    bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->user_bufs))
 		return UD_LAYOUT_FLAT;
 	return UD_LAYOUT_UNKNOWN;
+}
+
+/*
+ * Whether a ring is being torn down: its last file reference went, and
+ * io_ring_ctx_wait_and_kill() killed its refs (percpu_ref_kill sets
+ * __PERCPU_REF_DEAD, bit 1 of percpu_count_ptr). No process holds such a
+ * ring any more; it stays in the contexts of the threads that used it until
+ * its exit work has them remove it (io_ring_exit_work -> io_tctx_exit_cb),
+ * which takes at least an RCU grace period, and a thread that makes and
+ * closes rings fast has dozens of them there.
+ */
+static __always_inline bool ud_ring_dying(struct io_ring_ctx *ctx)
+{
+	return BPF_CORE_READ(ctx, refs.percpu_count_ptr) & 2;
 }
 
 /* Whether a struct list_head at head_addr is empty. */
@@ -263,6 +289,11 @@ static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64
 	c.cursor = cursor;
 	c.cursor2 = cursor2;
 	c.token = o->st->obj.token;
+	if (table == UD_TABLE_BUFS && o->st->bw.imu) {
+		/* Stopped inside a buffer: which one (ud_bufs_walk). */
+		c.ident = (__u64)o->st->bw.imu;
+		c.ident2 = o->st->bw.ubuf;
+	}
 	ud_put(o, &c, sizeof(c));
 }
 
@@ -282,6 +313,10 @@ static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner,
 		return false;
 	*cursor = v->cursor;
 	*cursor2 = v->cursor2;
+	if (table == UD_TABLE_BUFS) {
+		o->st->bw.ident = v->ident;
+		o->st->bw.ident2 = v->ident2;
+	}
 	ud_hdr(o, &c.hdr, UD_REC_CHUNK, sizeof(c));
 	c.table = table;
 	c.owner = owner;
@@ -318,6 +353,16 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	nv.run = ob->run;
 	bpf_map_update_elem(&ud_seen, &k, &nv, BPF_ANY);
 	return true;
+}
+
+/* Whether this process emitted the ring or epoll `owner` earlier in this
+ * snapshot (ud_first_sight), without claiming it. */
+static __always_inline bool ud_seen_before(struct ud_out *o, __u64 owner)
+{
+	struct ud_seen_key k = { .owner = owner, .tgid = o->st->obj.pid };
+	struct ud_seen_val *v = bpf_map_lookup_elem(&ud_seen, &k);
+
+	return v && v->gen == ud_gen;
 }
 
 #endif

@@ -247,6 +247,8 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             v.cursor = c.cursor;
             v.cursor2 = c.cursor2;
             v.token = c.token;
+            v.ident = c.ident;
+            v.ident2 = c.ident2;
             if (bpf_map_update_elem(progs_->resume_map(), &k, &v, BPF_ANY))
                 throw std::runtime_error(fmt::format("cannot store a resume cursor: {}", errno_text(errno)));
             in_map.push_back(k);
