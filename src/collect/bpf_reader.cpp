@@ -195,11 +195,19 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
     *settings_.gen = ++gen_;
     *settings_.resume_mode = 0;
     std::vector<ud_cont> pending;
+    // The walks a resume pass continued (a CHUNK record opens each).
+    using WalkKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;  // (pid, owner, table)
+    std::set<WalkKey> continued;
     RecordStream rs([&](const ud_hdr &h) {
-        if (h.type == UD_REC_CONT)
+        if (h.type == UD_REC_CONT) {
             pending.push_back(reinterpret_cast<const ud_cont &>(h));
-        else
-            builder.add(h);
+            return;
+        }
+        if (h.type == UD_REC_CHUNK) {
+            auto &c = reinterpret_cast<const ud_chunk &>(h);
+            continued.insert({c.hdr.pid, c.owner, c.table});
+        }
+        builder.add(h);
     });
     Pass pass{*progs_, stats_, {}};
 
@@ -218,7 +226,6 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
 
     // Resume passes: each continues every walk that stopped on the output
     // budget, for the processes that have one, until none is left.
-    using WalkKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;  // (pid, owner, table)
     std::map<WalkKey, std::pair<std::uint64_t, std::int64_t>> last_cursor;
     std::vector<ud_resume_key> in_map;
     unsigned rounds = 0;
@@ -267,6 +274,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             if (task_prog) targets[{0, true}] = ~0U;
         }
         *settings_.resume_mode = 1;
+        continued.clear();
         for (auto [target, last_fd] : targets) {
             auto [pid, task_prog] = target;
             // Threads come in no guaranteed order, nor do the processes of a
@@ -276,6 +284,15 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             pass.read(pid, task_prog, rs, stop_early);
         }
         *settings_.resume_mode = 0;
+        // A walk nobody continued: its process, fd, thread or ring went away
+        // (or, for a thread's rings, was found torn down) between passes.
+        std::set<WalkKey> asked;
+        for (auto &k : in_map) asked.insert({k.tgid, k.owner, k.table});
+        for (auto &c : batch)
+            if (asked.count({c.hdr.pid, c.owner, c.table}) && !continued.count({c.hdr.pid, c.owner, c.table}))
+                snap.partial.push_back(fmt::format("pid {}: a table walk could not be continued (what it walked went "
+                                                   "away while read); it is incomplete",
+                                                   c.hdr.pid));
     }
     for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
 }
