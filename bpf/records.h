@@ -140,6 +140,11 @@ struct ud_ring {
 	__u32 req_cached;      /* of those, the ones idle in its free cache */
 	__u32 busy;            /* UD_BUSY_*: kernel lists that hold waiting requests */
 	__u32 restricted;      /* IORING_REGISTER_RESTRICTIONS applied */
+	/* Kernels without nr_req_allocated: requests the tasks using the ring
+	 * (and its SQPOLL thread) have in flight in any ring, UD_UNKNOWN when
+	 * they could not be counted. 0 means this ring has none either. */
+	__u32 tasks_inflight;
+	__u32 pad2;
 };
 
 #define UD_UNKNOWN 0xffffffffU
@@ -149,7 +154,10 @@ struct ud_ring {
 #define UD_BUSY_TIMEOUT  0x2  /* timeout_list */
 #define UD_BUSY_IOPOLL   0x4  /* iopoll_list: IORING_SETUP_IOPOLL requests issued */
 #define UD_BUSY_DEFER    0x8  /* defer_list: drained (IOSQE_IO_DRAIN) requests */
-#define UD_BUSY_TASKWORK 0x10 /* work_llist: completions waiting for task work */
+#define UD_BUSY_TASKWORK 0x10 /* work_llist, retry_llist: completions waiting for task work */
+#define UD_BUSY_URING_CMD 0x20 /* cancelable_uring_cmd: driver commands (ublk, NVMe passthrough) */
+#define UD_BUSY_FUTEX    0x40 /* futex_list: futex waits */
+#define UD_BUSY_WAITID   0x80 /* waitid_list: waitid calls */
 
 struct ud_ring_file {
 	struct ud_hdr hdr;

@@ -53,6 +53,10 @@ __u32 ud_resume_last_fd;
 /* Bytes one object may emit; user space sets it to the seq buffer size
  * (0 until then: the 8 pages of 4 KiB that bpf_seq_read uses on x86). */
 __u32 ud_obj_limit;
+/* log2 of the page size, sysconf(_SC_PAGESIZE) as user space read it: the
+ * pages of a registered buffer on kernels without folio_shift, and where a
+ * bio_vec's offset leaves its first page. Written before any pass. */
+__u32 ud_page_shift;
 /* Counts program runs, so that a rerun of an object can tell itself apart
  * from an earlier run whose output the kernel discarded. */
 __u64 ud_run;
@@ -61,6 +65,13 @@ __u64 ud_run;
  * io_uring layout CO-RE found (enum ud_layout), for `feature` and the tests. */
 __u64 ud_page_size;
 __u32 ud_kernel_layout;
+/* Kernels without a per-ring request count (ud_ring_busy.bpf.h) sum the
+ * per-task counters of a ring's tasks, which needs each CPU's per-cpu
+ * offset: the programs say whether they need it (ud_counts_per_task), user
+ * space then writes where __per_cpu_offset[] is and how many CPUs can be. */
+__u32 ud_counts_per_task;
+__u64 ud_percpu_offsets;
+__u32 ud_nr_cpu_ids;
 
 /* Room kept for the CONT and WARN records walks write when they stop. At
  * most, a ring of a thread's context stopped inside its tables: the file
@@ -76,7 +87,9 @@ __u32 ud_kernel_layout;
  * UD_TEXT_LINE bytes, so that text never overruns the per-object buffer.
  */
 #ifdef UD_TEXT_OUTPUT
-#define UD_TEXT_LINE 320
+/* The longest line: an epoll item's numbers (at most 87 bytes: three ints,
+ * two hex values, an inode, spaces) before its escaped name. */
+#define UD_TEXT_LINE (96 + UD_TEXT_NAME_MAX)
 #define UD_COST(size) ((size) > UD_TEXT_LINE ? (size) : UD_TEXT_LINE)
 struct ud_out;
 static void ud_text_put(struct ud_out *o, const void *rec, __u32 size);
@@ -181,6 +194,21 @@ static __always_inline bool ud_list_empty(void *head_addr)
 	return next == head_addr;
 }
 
+/*
+ * Whether the task_file iterator visits this thread only for fds its thread
+ * group leader shows already. The kernel skips such threads itself, but
+ * older kernels do not with a pid parameter (kernel/bpf/task_iter.c:
+ * task_group_seq_get_next did not apply skip_if_dup_files), so on 6.1 every
+ * fd of a multi-threaded process came once per thread. The same test as the
+ * kernel's, so that every kernel and both kinds of link agree.
+ */
+static __always_inline bool ud_thread_shares_files(struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	return leader && leader != task && BPF_CORE_READ(task, files) == BPF_CORE_READ(leader, files);
+}
+
 /* ---- objects and output ---- */
 
 /* Tokens: tgid:fd for an fd of the task_file iterator, tid:~0 for the
@@ -213,6 +241,7 @@ static __always_inline bool ud_begin(struct ud_out *o, struct seq_file *seq, __u
 	/* Published for user space (constants after relocation). */
 	ud_page_size = bpf_core_type_size(struct page);
 	ud_kernel_layout = ud_layout();
+	ud_counts_per_task = !bpf_core_field_exists(((struct io_ring_ctx *)0)->nr_req_allocated);
 	st->obj.pid = pid;
 	st->obj.used = 0;
 	st->obj.limit = ud_obj_limit ? ud_obj_limit : 32768;

@@ -16,7 +16,6 @@
 #include "ud_ring_busy.bpf.h"
 #include "ud_xarray.bpf.h"
 
-#define UD_PAGE_SHIFT 12
 #define UD_FFS_MASK (~3UL) /* io_uring/filetable.h: FFS_NOWAIT | FFS_ISREG */
 
 static __always_inline __u32 ud_nr_files(struct io_ring_ctx *ctx, __u32 layout)
@@ -35,6 +34,27 @@ static __always_inline __u32 ud_nr_bufs(struct io_ring_ctx *ctx, __u32 layout)
 	if (layout == UD_LAYOUT_FLAT)
 		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, nr_user_bufs);
 	return 0;
+}
+
+/*
+ * The SQPOLL thread, as fdinfo prints it (SqThread, SqThreadCpu): its pid
+ * and the CPU it runs on. Read from the thread itself, because what
+ * io_sq_data keeps changed meaning: on 6.1 task_pid is the pid of the
+ * task that created the ring and sq_cpu stays -1 unless the thread is
+ * pinned (fdinfo there prints task_pid_nr() and task_cpu() of the thread);
+ * later kernels (6.12, 6.18) have the thread store both itself. A pinned thread runs on
+ * its CPU, an unpinned one wherever the scheduler put it last.
+ */
+static __always_inline void ud_sq_thread(struct ud_ring *r, struct io_sq_data *sqd)
+{
+	struct task_struct *thread = BPF_CORE_READ(sqd, thread);
+	int cpu;
+
+	if (!thread)
+		return;
+	r->sq_thread_pid = BPF_CORE_READ(thread, pid);
+	cpu = BPF_CORE_READ(sqd, sq_cpu);
+	r->sq_thread_cpu = cpu >= 0 ? cpu : (int)BPF_CORE_READ(thread, thread_info.cpu);
 }
 
 /* Fills everything of a RING record that comes from the ring itself. */
@@ -64,11 +84,8 @@ static __noinline void ud_ring_state(struct ud_out *o, struct io_ring_ctx *ctx)
 	}
 	r->sq_thread_pid = -1;
 	r->sq_thread_cpu = -1;
-	if (sqd && BPF_CORE_READ(sqd, thread)) {
-		/* What fdinfo prints as SqThread and SqThreadCpu. */
-		r->sq_thread_pid = BPF_CORE_READ(sqd, task_pid);
-		r->sq_thread_cpu = BPF_CORE_READ(sqd, sq_cpu);
-	}
+	if (sqd)
+		ud_sq_thread(r, sqd);
 	r->nr_files = ud_nr_files(ctx, layout);
 	r->nr_bufs = ud_nr_bufs(ctx, layout);
 	r->buf_groups = ud_xa_walk(o, &ctx->io_bl_xa, UD_XA_COUNT, 0, &partial);
@@ -89,7 +106,11 @@ static __noinline void ud_ring_state(struct ud_out *o, struct io_ring_ctx *ctx)
 		r->zcrx = BPF_CORE_READ(ctx, zcrx_ctxs.xa_head) != 0;
 	else if (bpf_core_field_exists(ctx->ifq))
 		r->zcrx = BPF_CORE_READ(ctx, ifq) != 0;
+#ifndef UD_TEXT_OUTPUT
+	/* The pinned text iterators print no ring state: they skip the
+	 * request lists and counts, and the stack those walks need. */
 	ud_ring_busy(o, ctx);
+#endif
 }
 
 /* ---- fixed files ---- */
@@ -393,7 +414,7 @@ static __always_inline bool ud_emit_buf(struct ud_out *o, void *imu)
 		if (bpf_core_field_exists(m->is_kbuf) && BPF_CORE_READ(m, is_kbuf))
 			b.flags |= UD_BUF_KERNEL;
 	} else {
-		b.folio_shift = UD_PAGE_SHIFT;
+		b.folio_shift = ud_page_shift; /* one page per bio_vec before folios */
 	}
 	ud_put(o, &b, sizeof(b));
 	w->ubuf = b.addr;

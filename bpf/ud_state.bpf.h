@@ -163,15 +163,39 @@ struct ud_busy_walk {
 	__u32 list_off;
 	__u32 count;
 	__u32 done;
+	/* The in-flight count of the tasks using a ring (ud_tasks_inflight). */
+	struct list_head *head;       /* &ctx->tctx_list */
+	struct list_head *pos;        /* the node whose task is being counted */
+	struct io_uring_task *tctx;   /* that task's context, 0 between tasks */
+	struct io_uring_task *sq_tctx;/* the SQPOLL thread's, counted last */
+	__s32 *counters;              /* its percpu counter's per-CPU deltas */
+	__s64 sum;                    /* of the task being counted */
+	__s64 total;
+	__u32 cpu;
+	__u32 failed;
 };
+
+/* An escaped name (ud_name_escape): a prefix of at most 11 bytes
+ * ("anon_inode:"), at most 4 bytes for each of 255 name bytes, " (deleted)",
+ * a newline: 1042 bytes. Offsets are masked with UD_TEXT_NAME - 1, and the
+ * array has room for the longest piece written at a masked offset. */
+#define UD_TEXT_NAME 2048
+#define UD_TEXT_NAME_MAX (11 + 4 * 255 + 10 + 1)
 
 /* The pinnable text iterators' working memory (uringdump_text.bpf.c). */
 struct ud_text {
 	char line[512];        /* the line being formatted (a power of two: masks) */
-	char name[264];        /* name of the file of the last FILE record */
+	char name[UD_TEXT_NAME + 16]; /* name of the file of the last FILE record, escaped */
+	char raw[256 + 8];     /* that name as read, NUL after it: sequences are checked 3 bytes ahead */
+	__u64 args[8];         /* bpf_snprintf arguments of the line */
 	__u64 buf_addr;        /* user address of the buffer whose segments follow */
 	__s32 fd;              /* the ring or epoll fd being printed */
 	__u32 kind;            /* which table this iterator prints */
+	__u32 name_len;        /* bytes in name[] */
+	__u32 raw_len;         /* bytes in raw[] */
+	__u32 raw_at;          /* escaping: the next byte of raw[] */
+	__u32 copy;            /* escaping: bytes of a valid sequence still to copy */
+	__u32 hex;             /* escaping: bytes of a hidden character still to write as \xHH */
 };
 
 struct ud_state {

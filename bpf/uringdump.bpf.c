@@ -32,7 +32,7 @@ int ud_task_file(struct bpf_iter__task_file *ctx)
 	__u64 fops;
 	__u32 tgid;
 
-	if (!task || !file)
+	if (!task || !file || ud_thread_shares_files(task))
 		return 0;
 	if (ud_resume_mode && ctx->fd > ud_resume_last_fd)
 		return 1;

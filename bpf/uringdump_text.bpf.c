@@ -15,8 +15,12 @@
  * pinned iterator cannot resume as uringdump's reader does: a table larger
  * than that ends with a line saying so, never silently.
  *
- * uringdump writes the settings below (and the fops of ud_common.bpf.h)
- * before it attaches and pins; the pinned link keeps them.
+ * uringdump writes the settings below (and the fops and page shift of
+ * ud_common.bpf.h) before it attaches and pins; the pinned link keeps them.
+ *
+ * Names are escaped as uringdump escapes them for a terminal
+ * (src/render/name_text.h): a file name is anyone's bytes, and `cat` hands
+ * them to the terminal as they are.
  */
 #define UD_TEXT_OUTPUT
 #include "ud_common.bpf.h"
@@ -40,18 +44,21 @@ enum { UD_TEXT_FILES = 1, UD_TEXT_BUFS = 2, UD_TEXT_EPOLL = 3 };
 static const char hdr_files[] = "PID RING_FD SLOT INO TYPE NAME\n";
 static const char hdr_bufs[] = "PID RING_FD SLOT ADDR SEG PFN OFFSET LEN\n";
 static const char hdr_epoll[] = "PID EPOLL_FD TFD EVENTS DATA INO NAME\n";
-static const char fmt_file[] = "%d %d %u %lu %s %s\n";
+/* Lines of files and items end with the name, written after the numbers
+ * (ud_line_name): bpf_snprintf copies %s arguments into 512 bytes shared by
+ * all of them, too few for an escaped name. */
+static const char fmt_file[] = "%d %d %u %lu %s ";
 static const char fmt_seg[] = "%d %d %u 0x%lx %u 0x%lx %u %u\n";
 static const char fmt_seg_nopfn[] = "%d %d %u 0x%lx %u - %u %u\n";
-static const char fmt_item[] = "%d %d %d 0x%x 0x%lx %lu %s\n";
+static const char fmt_item[] = "%d %d %d 0x%x 0x%lx %lu ";
 static const char fmt_more[] =
 	"%d %d ... more entries not shown: a kernel iterator prints at most 32 KiB per file; see uringdump show %d\n";
 static const char fmt_warn[] = "%d %d ... the table changed while read: entries may be missing\n";
 static const char fmt_changed[] = "%d %d ... slot or tfd %ld changed while read: not shown, or not to be trusted above\n";
 static const char fmt_socket[] = "socket:[%lu]";
 static const char fmt_pipe[] = "pipe:[%lu]";
-static const char fmt_anon[] = "anon_inode:%s";
-static const char fmt_deleted[] = "%s (deleted)";
+static const char anon_prefix[] = "anon_inode:";
+static const char deleted_suffix[] = " (deleted)";
 
 static const char t_reg[] = "reg", t_dir[] = "dir", t_sock[] = "sock", t_fifo[] = "fifo", t_chr[] = "chr",
 		  t_blk[] = "blk", t_lnk[] = "lnk", t_anon[] = "anon";
@@ -87,65 +94,230 @@ static __always_inline void ud_line(struct ud_out *o, const char *fmt, __u32 fmt
 	o->st->obj.used += n;
 }
 
-/* The name of a FILE record's file: what d_dname makes of a pseudo file,
- * else its dentry's own name (the first component, leaf first). */
-static __always_inline void ud_stash_name(struct ud_text *t, const struct ud_file *f)
+/* Whether c continues a UTF-8 sequence. */
+static __always_inline bool ud_utf8_tail(__u8 c)
 {
-	__u64 args[1];
-	__u32 len = (__u8)f->path[0];
+	return (c & 0xc0) == 0x80;
+}
 
-	t->name[0] = 0;
-	if (f->ncomp && len < sizeof(t->name) - 1) {
-		bpf_probe_read_kernel(t->name, len & 255, &f->path[1]);
-		t->name[len & 255] = 0;
-	}
-	if (f->flags & UD_FILE_DELETED) {
-		char leaf[64];
+/* The length of the valid UTF-8 sequence that starts with c (c1..c3 after
+ * it), or 0: RFC 3629, no overlong forms, no surrogates, nothing above
+ * U+10FFFF. A truncated sequence meets the NULs after the name and fails. */
+static __always_inline __u32 ud_utf8_len(__u8 c, __u8 c1, __u8 c2, __u8 c3)
+{
+	__u8 lo = 0x80, hi = 0xbf;
 
-		bpf_probe_read_kernel_str(leaf, sizeof(leaf), t->name);
-		args[0] = (__u64)leaf;
-		bpf_snprintf(t->name, sizeof(t->name), fmt_deleted, args, sizeof(args));
+	if (c >= 0xc2 && c <= 0xdf)
+		return ud_utf8_tail(c1) ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong below */
+		if (c == 0xed)
+			hi = 0x9f; /* surrogates above */
+		return c1 >= lo && c1 <= hi && ud_utf8_tail(c2) ? 3 : 0;
 	}
-	if (!(f->flags & UD_FILE_DNAME))
-		return;
-	args[0] = f->ino;
-	if (f->magic == UD_SOCKFS_MAGIC) {
-		bpf_snprintf(t->name, sizeof(t->name), fmt_socket, args, sizeof(args));
-	} else if (f->magic == UD_PIPEFS_MAGIC) {
-		bpf_snprintf(t->name, sizeof(t->name), fmt_pipe, args, sizeof(args));
-	} else if (f->magic == UD_ANON_INODE_FS_MAGIC) {
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			lo = 0x90; /* overlong below */
+		if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+		return c1 >= lo && c1 <= hi && ud_utf8_tail(c2) && ud_utf8_tail(c3) ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Whether a valid sequence of n bytes encodes a C1 control (U+0080-U+009F),
+ * U+2028-U+202E or U+2066-U+2069: written byte by byte as \xHH. */
+static __always_inline bool ud_hidden(__u32 n, __u8 c, __u8 c1, __u8 c2)
+{
+	if (n == 2)
+		return c == 0xc2 && c1 < 0xa0;
+	if (n == 3 && c == 0xe2) {
+		if (c1 == 0x80)
+			return c2 >= 0xa8 && c2 <= 0xae;
+		if (c1 == 0x81)
+			return c2 >= 0xa6 && c2 <= 0xa9;
+	}
+	return false;
+}
+
+static __always_inline char ud_hex_digit(__u8 d)
+{
+	return d < 10 ? '0' + d : 'a' + d - 10;
+}
+
+/* Escapes one byte of t->raw onto the end of t->name: the bpf_loop callback
+ * of ud_text_escape. Its cursors are read from the map value, unknown to the
+ * verifier, so it checks this once rather than once per byte. */
+static long ud_escape_step(__u32 i, void *data)
+{
+	struct ud_text *t = &((struct ud_out *)data)->st->text;
+	__u32 at = t->raw_at, o = t->name_len, n;
+	__u8 c, c1, c2, c3;
+	char esc = 0;
+	bool hex = false;
+
+	if (at >= t->raw_len || at > 255)
+		return 1;
+	barrier_var(at);
+	at &= 255;
+	c = t->raw[at];
+	c1 = t->raw[at + 1];
+	c2 = t->raw[at + 2];
+	c3 = t->raw[at + 3];
+	t->raw_at = at + 1;
+	if (t->hex) {
+		t->hex--;
+		hex = true;
+	} else if (t->copy) {
+		t->copy--;
+	} else if (c == '\\') {
+		esc = '\\';
+	} else if (c == '\t') {
+		esc = 't';
+	} else if (c == '\n') {
+		esc = 'n';
+	} else if (c == '\r') {
+		esc = 'r';
+	} else if (c < 0x20 || c == 0x7f) {
+		hex = true;
+	} else if (c >= 0x80) {
+		n = ud_utf8_len(c, c1, c2, c3);
+		if (!n) {
+			hex = true; /* not UTF-8: this byte alone */
+		} else if (ud_hidden(n, c, c1, c2)) {
+			t->hex = n - 1;
+			hex = true;
+		} else {
+			t->copy = n - 1;
+		}
+	}
+	barrier_var(o);
+	o &= UD_TEXT_NAME - 1;
+	if (hex) {
+		t->name[o] = '\\';
+		t->name[o + 1] = 'x';
+		t->name[o + 2] = ud_hex_digit(c >> 4);
+		t->name[o + 3] = ud_hex_digit(c & 15);
+		t->name_len = o + 4;
+	} else if (esc) {
+		t->name[o] = '\\';
+		t->name[o + 1] = esc;
+		t->name_len = o + 2;
+	} else {
+		t->name[o] = c;
+		t->name_len = o + 1;
+	}
+	return 0;
+}
+
+/* Appends a constant string (size with its NUL) to t->name. */
+static __always_inline void ud_name_append(struct ud_text *t, const char *s, __u32 size)
+{
+	__u32 o = t->name_len;
+
+	barrier_var(o);
+	o &= UD_TEXT_NAME - 1;
+	bpf_probe_read_kernel(&t->name[o], size - 1, s);
+	t->name_len = o + size - 1;
+}
+
+/* Appends len bytes at src (a name of at most 255), escaped. */
+static __always_inline void ud_name_escape(struct ud_out *o, const char *src, __u32 len)
+{
+	struct ud_text *t = &o->st->text;
+
+	len &= 255;
+	bpf_probe_read_kernel(t->raw, len, src);
+	t->raw[len] = 0;
+	t->raw[len + 1] = 0;
+	t->raw[len + 2] = 0;
+	t->raw_len = len;
+	t->raw_at = 0;
+	t->copy = 0;
+	t->hex = 0;
+	bpf_loop(256, ud_escape_step, o, 0);
+}
+
+/* The name of a FILE record's file, escaped, into t->name: what d_dname
+ * makes of a pseudo file, else its dentry's own name (the first component,
+ * leaf first). All in the map value: no stack. */
+static __always_inline void ud_stash_name(struct ud_out *o, const struct ud_file *f)
+{
+	struct ud_text *t = &o->st->text;
+	__u32 len = f->ncomp ? (__u8)f->path[0] : 0;
+	__u64 args[1] = { f->ino };
+	long n;
+
+	t->name_len = 0;
+	if (f->flags & UD_FILE_DNAME) {
+		if (f->magic == UD_SOCKFS_MAGIC) {
+			n = bpf_snprintf(t->name, 64, fmt_socket, args, sizeof(args));
+			t->name_len = n > 1 ? n - 1 : 0;
+			return;
+		}
+		if (f->magic == UD_PIPEFS_MAGIC) {
+			n = bpf_snprintf(t->name, 64, fmt_pipe, args, sizeof(args));
+			t->name_len = n > 1 ? n - 1 : 0;
+			return;
+		}
 		/* The dentry name is "[eventfd]" and the like. */
-		char leaf[64];
-
-		bpf_probe_read_kernel_str(leaf, sizeof(leaf), t->name);
-		args[0] = (__u64)leaf;
-		bpf_snprintf(t->name, sizeof(t->name), fmt_anon, args, sizeof(args));
+		if (f->magic == UD_ANON_INODE_FS_MAGIC)
+			ud_name_append(t, anon_prefix, sizeof(anon_prefix));
 	}
+	ud_name_escape(o, &f->path[1], len);
+	if (f->flags & UD_FILE_DELETED)
+		ud_name_append(t, deleted_suffix, sizeof(deleted_suffix));
+}
+
+/* Ends a line with the stashed name and a newline. */
+static __always_inline void ud_line_name(struct ud_out *o)
+{
+	struct ud_text *t = &o->st->text;
+	__u32 n = t->name_len;
+
+	barrier_var(n);
+	n &= UD_TEXT_NAME - 1;
+	t->name[n] = '\n';
+	bpf_seq_write(o->seq, t->name, n + 1);
+	o->st->obj.used += n + 1;
 }
 
 static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 {
 	struct ud_text *t = &o->st->text;
 	const struct ud_hdr *h = rec;
-	__u64 a[8];
+	/* In the state, not on the stack: this runs in the deepest frame of
+	 * the walks, and 6.1 limits the stack of a whole call chain. */
+	__u64 *a = t->args;
 	__u32 i;
 
+	/* Each case also checks the size: the verifier cannot see the type
+	 * of a record built on the stack (a 2-byte store is not a known
+	 * constant to it), so it walks every case with every record, and a
+	 * case reading past a smaller record would read past its frame. The
+	 * size is a constant where this is inlined: the compiler drops the
+	 * cases that cannot apply. */
 	switch (h->type) {
 	case UD_REC_FILE:
-		ud_stash_name(t, rec);
+		if (size < sizeof(struct ud_file))
+			break;
+		ud_stash_name(o, rec);
 		break;
 	case UD_REC_RING_FILE:
-		if (t->kind != UD_TEXT_FILES)
+		if (t->kind != UD_TEXT_FILES || size < sizeof(struct ud_ring_file))
 			break;
 		a[0] = h->pid;
 		a[1] = t->fd;
 		a[2] = ((const struct ud_ring_file *)rec)->slot;
 		a[3] = ((const struct ud_ring_file *)rec)->ino;
 		a[4] = (__u64)ud_type_word(((const struct ud_ring_file *)rec)->mode);
-		a[5] = (__u64)t->name;
-		ud_line(o, fmt_file, sizeof(fmt_file), a, 6);
+		ud_line(o, fmt_file, sizeof(fmt_file), a, 5);
+		ud_line_name(o);
 		break;
 	case UD_REC_RING_BUF:
+		if (size < sizeof(struct ud_ring_buf))
+			break;
 		t->buf_addr = ((const struct ud_ring_buf *)rec)->addr;
 		break;
 	case UD_REC_BUF_SEG:
@@ -159,8 +331,9 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 			if (t->kind != UD_TEXT_BUFS)
 				break;
 			/* The frame of the segment's first byte (bv_offset may
-			 * run past the first page of a folio). */
-			first = s->offset >> 12;
+			 * run past the first page of a folio), in pages of the
+			 * size user space read from the system. */
+			first = s->offset >> ud_page_shift;
 			a[0] = s->hdr.pid;
 			a[1] = t->fd;
 			a[2] = s->slot;
@@ -169,18 +342,18 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 			if (ud_text_pfn_ok && ud_page_size && s->page >= ud_text_vmemmap_base) {
 				pfn = (s->page - ud_text_vmemmap_base) / ud_page_size + first;
 				a[5] = pfn;
-				a[6] = s->offset & 4095;
+				a[6] = (s->offset & ((1U << ud_page_shift) - 1));
 				a[7] = s->len;
 				ud_line(o, fmt_seg, sizeof(fmt_seg), a, 8);
 			} else {
-				a[5] = s->offset & 4095;
+				a[5] = (s->offset & ((1U << ud_page_shift) - 1));
 				a[6] = s->len;
 				ud_line(o, fmt_seg_nopfn, sizeof(fmt_seg_nopfn), a, 7);
 			}
 		}
 		break;
 	case UD_REC_EPOLL_ITEM:
-		if (t->kind != UD_TEXT_EPOLL)
+		if (t->kind != UD_TEXT_EPOLL || size < sizeof(struct ud_epoll_item))
 			break;
 		a[0] = h->pid;
 		a[1] = t->fd;
@@ -188,8 +361,8 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 		a[3] = ((const struct ud_epoll_item *)rec)->events;
 		a[4] = ((const struct ud_epoll_item *)rec)->data;
 		a[5] = ((const struct ud_epoll_item *)rec)->ino;
-		a[6] = (__u64)t->name;
-		ud_line(o, fmt_item, sizeof(fmt_item), a, 7);
+		ud_line(o, fmt_item, sizeof(fmt_item), a, 6);
+		ud_line_name(o);
 		break;
 	case UD_REC_CONT:
 		a[0] = h->pid;
@@ -200,7 +373,7 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 	case UD_REC_WARN:
 		a[0] = h->pid;
 		a[1] = t->fd;
-		if (((const struct ud_warn *)rec)->code == UD_WARN_CHANGED) {
+		if (size >= sizeof(struct ud_warn) && ((const struct ud_warn *)rec)->code == UD_WARN_CHANGED) {
 			a[2] = ((const struct ud_warn *)rec)->value;
 			ud_line(o, fmt_changed, sizeof(fmt_changed), a, 3);
 		} else {
@@ -222,14 +395,15 @@ static __always_inline bool ud_text_begin(struct bpf_iter__task_file *ctx, struc
 
 	if (ctx->meta->seq_num == 0)
 		bpf_seq_write(ctx->meta->seq, hdr, hdr_size - 1);
-	if (!task || !file || !want_fops || (__u64)BPF_CORE_READ(file, f_op) != want_fops)
+	if (!task || !file || !want_fops || ud_thread_shares_files(task) ||
+	    (__u64)BPF_CORE_READ(file, f_op) != want_fops)
 		return false;
 	tgid = BPF_CORE_READ(task, tgid);
 	if (!ud_begin(o, ctx->meta->seq, tgid, ud_token_fd(tgid, ctx->fd)))
 		return false;
 	o->st->text.kind = kind;
 	o->st->text.fd = ctx->fd;
-	o->st->text.name[0] = 0;
+	o->st->text.name_len = 0;
 	return true;
 }
 

@@ -307,10 +307,17 @@ struct io_ring_ctx {
 	unsigned int nr_req_allocated;       /* recent kernels only */
 	struct io_submit_state submit_state;
 	struct io_hash_table cancel_table;
+	struct io_hash_table cancel_table_locked; /* up to 6.12: polls armed under uring_lock */
 	struct list_head timeout_list;
+	struct list_head ltimeout_list;
 	struct io_wq_work_list iopoll_list;
 	struct list_head defer_list;
 	struct llist_head work_llist;        /* 6.1+: DEFER_TASKRUN completions */
+	struct llist_head retry_llist;       /* recent kernels: task work run later */
+	struct hlist_head cancelable_uring_cmd; /* 6.6+ */
+	struct hlist_head futex_list;        /* 6.7+ */
+	struct hlist_head waitid_list;       /* 6.7+ */
+	struct list_head tctx_list;          /* io_tctx_node.ctx_node of each task using the ring */
 	struct io_restriction restrictions;
 };
 
@@ -323,13 +330,21 @@ struct io_ring_ctx___flat {
 };
 
 struct io_tctx_node {
+	struct list_head ctx_node;
 	struct task_struct *task;
 	struct io_ring_ctx *ctx;
 };
 
+struct percpu_counter {
+	__s64 count;
+	__s32 *counters; /* per CPU */
+};
+
 struct io_uring_task {
+	int cached_refs;
 	struct file *registered_rings[16];
 	struct xarray xa;
+	struct percpu_counter inflight;
 };
 
 struct fs_struct {
@@ -346,7 +361,13 @@ struct files_struct {
 	struct fdtable *fdt;
 };
 
+/* x86 and arm64 keep the CPU a task runs on here (CONFIG_THREAD_INFO_IN_TASK). */
+struct thread_info {
+	__u32 cpu;
+};
+
 struct task_struct {
+	struct thread_info thread_info;
 	unsigned int flags; /* PF_EXITING: 0x4 */
 	pid_t pid;
 	pid_t tgid;

@@ -18,6 +18,8 @@
 #include "image/encoder.h"
 #include "image/image_check.h"
 #include "image/stop_point.h"
+#include "render/name_json.h"
+#include "render/name_text.h"
 #include "version.h"
 
 namespace ud::cli {
@@ -86,7 +88,9 @@ void report_written(const Context &ctx, const model::Snapshot &snap, const image
     if (ctx.json) {
         {
             render::JsonOut j(stdout, ctx.pretty);
-            j.begin_object().kv("path", ctx.output).kv_u("frames", w.frames()).kv_u("bytes", w.bytes())
+            j.begin_object();
+            render::name_kv(j, "path", ctx.output);
+            j.kv_u("frames", w.frames()).kv_u("bytes", w.bytes())
                 .kv_u("processes", snap.processes.size()).kv_u("rings", rings).kv_u("epolls", epolls)
                 .kv_u("buffers", buffers).kv_b("pages", info.with_pages).kv_u("content_bytes", stats.content_bytes);
             j.key("unread").begin_array();
@@ -99,8 +103,8 @@ void report_written(const Context &ctx, const model::Snapshot &snap, const image
         return;
     }
     std::printf("wrote %s: %zu process%s, %zu ring%s, %zu epoll set%s, %zu buffer%s; %llu frames, %llu bytes",
-                ctx.output.c_str(), snap.processes.size(), snap.processes.size() == 1 ? "" : "es", rings,
-                rings == 1 ? "" : "s", epolls, epolls == 1 ? "" : "s", buffers, buffers == 1 ? "" : "s",
+                render::name_text(ctx.output).c_str(), snap.processes.size(), snap.processes.size() == 1 ? "" : "es",
+                rings, rings == 1 ? "" : "s", epolls, epolls == 1 ? "" : "s", buffers, buffers == 1 ? "" : "s",
                 static_cast<unsigned long long>(w.frames()), static_cast<unsigned long long>(w.bytes()));
     if (info.with_pages)
         std::printf(", %llu bytes of buffer contents", static_cast<unsigned long long>(stats.content_bytes));
@@ -119,7 +123,7 @@ int cmd_dump(Context &ctx) {
     // Say so before the work, not after it; linking at the end is what
     // really keeps an existing image.
     if (!ctx.check && !ctx.force && image::path_exists(ctx.output)) {
-        p_err(fmt::format("{} exists (dump --force replaces it)", ctx.output));
+        p_err(fmt::format("{} exists (dump --force replaces it)", render::name_text(ctx.output)));
         return kError;
     }
     std::optional<model::Snapshot> taken = take_snapshot(ctx, pids, &code);
@@ -167,7 +171,7 @@ int cmd_dump(Context &ctx) {
         for (auto &line : stats.unread) p_note(line);
         report_written(ctx, snap, w, stats, info);
     } catch (const std::system_error &e) {
-        p_err(fmt::format("{}: {}", ctx.output, e.code().message()));
+        p_err(fmt::format("{}: {}", render::name_text(ctx.output), e.code().message()));
         return kError;
     } catch (const std::runtime_error &e) {
         p_err(e.what());

@@ -1,6 +1,7 @@
 // uringdump feature: what this kernel and these privileges allow, each line
-// from a real probe (as `bpftool feature probe`), and whether show would
-// fall back to /proc.
+// from a real probe (as `bpftool feature probe`), and what show would do
+// with the same options: read through BPF, fall back to /proc, or fail
+// (collect::choose_reader, show's own decision).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "cli/exit_codes.h"
 #include "collect/bpf_reader.h"
 #include "collect/collector.h"
+#include "collect/text_iter.h"
 #include "records.h"
 #include "render/json_out.h"
 
@@ -43,7 +45,27 @@ std::string layout_name(std::uint32_t layout) {
     }
 }
 
-std::vector<Probe> probe_all() {
+// What show would do, in show's own words: the decision of
+// collect::choose_reader(), and a failure of the reader's first collection,
+// which show would meet too.
+Probe show_probe(const collect::ReaderChoice &choice, bool forced, const std::string &read_error) {
+    using Kind = collect::ReaderChoice::Kind;
+    Probe p{"show_uses_bpf", "show reads through BPF", false, {}};
+    switch (choice.kind) {
+    case Kind::bpf:
+        p.ok = read_error.empty();
+        p.detail = p.ok ? "no fallback to /proc needed" : "no: show fails (exit 1): " + read_error;
+        break;
+    case Kind::procfs:
+        p.detail = (forced ? "no: " : "it falls back to /proc: ") + choice.why;
+        break;
+    case Kind::no_bpf: p.detail = "no: show fails (exit 7, --require-bpf): " + choice.why; break;
+    case Kind::error: p.detail = "no: show fails (exit 1): " + choice.why; break;
+    }
+    return p;
+}
+
+std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
     std::vector<Probe> out;
     struct stat st;
     std::string btf = collect::vmlinux_btf_path();
@@ -58,15 +80,18 @@ std::vector<Probe> probe_all() {
                    std::string("CAP_BPF ") + (cap(39) ? "yes" : "no") + ", CAP_PERFMON " +
                        (cap(38) ? "yes" : "no") + ", CAP_SYS_ADMIN " + (cap(21) ? "yes" : "no")});
 
-    std::unique_ptr<collect::BpfReader> reader;
-    std::string why;
-    try {
-        reader = std::make_unique<collect::BpfReader>();
-    } catch (const std::exception &e) {
-        why = e.what();
-    }
+    // The decision show makes with these options; where it does not load
+    // the programs (--procfs, URINGDUMP_NO_BPF), the same decision made as
+    // if BPF were wanted, for the probes below.
+    collect::ReaderChoice choice = collect::choose_reader(opts);
+    collect::ReaderChoice wanted;
+    if (choice.kind == collect::ReaderChoice::Kind::procfs && opts.force_procfs)
+        wanted = collect::choose_reader({false, false});
+    const collect::ReaderChoice &probed = opts.force_procfs ? wanted : choice;
+    collect::BpfReader *reader = probed.reader.get();
+    std::string read_error;
     if (!reader) {
-        out.push_back({"programs", "BPF programs load", false, why});
+        out.push_back({"programs", "BPF programs load", false, probed.why});
     } else {
         const auto &f = reader->facts();
         char ms[64];
@@ -75,14 +100,20 @@ std::vector<Probe> probe_all() {
         // A pass over this process alone: the task_file iterator and its
         // pid parameter (6.1+) at work.
         int self = static_cast<int>(::getpid());
-        model::Snapshot one = reader->collect({self});
+        model::Snapshot one;
+        try {
+            one = reader->collect({self});
+        } catch (const std::exception &e) {
+            read_error = e.what();
+        }
         bool only_self = !one.processes.empty();
         std::size_t fds = 0;
         for (auto &p : one.processes) {
             only_self &= p.pid == self;
             fds += p.task_fds.size();
         }
-        out.push_back({"task_file_iterator", "task_file iterator", fds > 0, std::to_string(fds) + " fds of this process"});
+        out.push_back({"task_file_iterator", "task_file iterator", fds > 0,
+                       read_error.empty() ? std::to_string(fds) + " fds of this process" : read_error});
         out.push_back({"iterator_pid_parameter", "iterator pid parameter", only_self,
                        only_self ? "a link to one process visits only it" : "a link to one process saw others"});
         out.push_back({"io_uring", "io_uring files identified", f.ring_fops != 0,
@@ -93,10 +124,21 @@ std::vector<Probe> probe_all() {
                                       std::to_string(f.struct_page_size) + " bytes"
                                 : f.pfn.reason});
     }
-    bool forced = collect::env_forces_procfs();
-    bool fallback = !reader || forced;
-    out.push_back({"show_uses_bpf", "show reads through BPF", !fallback,
-                   forced ? "no: URINGDUMP_NO_BPF is set" : reader ? "no fallback to /proc needed" : "it falls back to /proc: " + why});
+    // The pinnable text iterators are separate programs, verified on their
+    // own: each is loaded once, so a kernel that rejects one says so here.
+    if (reader) {
+        for (auto kind : {collect::TextIterKind::io_uring_file, collect::TextIterKind::io_uring_buf,
+                          collect::TextIterKind::epoll}) {
+            std::string name = collect::text_iter_name(kind);
+            try {
+                collect::check_text_iter_loads(kind);
+                out.push_back({"iter_" + name, "iter pin " + name, true, "the kernel accepts it"});
+            } catch (const std::exception &e) {
+                out.push_back({"iter_" + name, "iter pin " + name, false, e.what()});
+            }
+        }
+    }
+    out.push_back(show_probe(choice, opts.force_procfs, choice.kind == collect::ReaderChoice::Kind::bpf ? read_error : ""));
     return out;
 }
 
@@ -107,7 +149,7 @@ int cmd_feature(Context &ctx) {
         p_err("feature takes no arguments");
         return kUsage;
     }
-    auto probes = probe_all();
+    auto probes = probe_all(collect_options(ctx));
     if (ctx.json) {
         {
             render::JsonOut j(stdout, ctx.pretty);

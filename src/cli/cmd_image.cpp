@@ -17,6 +17,8 @@
 #include "image/decoder.h"
 #include "image/image_check.h"
 #include "model/describe.h"
+#include "render/name_json.h"
+#include "render/name_text.h"
 
 namespace ud::cli {
 namespace {
@@ -32,7 +34,9 @@ std::string utc(std::uint64_t unix_ns) {
 void plan_json(render::JsonOut &j, const std::vector<image::ProcessPlan> &plan) {
     j.begin_array();
     for (auto &p : plan) {
-        j.begin_object().kv_i("pid", p.pid).kv("comm", p.comm).key("io_uring").begin_array();
+        j.begin_object().kv_i("pid", p.pid);
+        render::name_kv(j, "comm", p.comm);
+        j.key("io_uring").begin_array();
         for (auto &r : p.rings)
             j.begin_object().kv("where", r.label).kv_u("flags", r.flags).kv_u("sq_entries", r.sq_entries)
                 .kv_u("cq_entries", r.cq_entries).kv_u("sq_tail", r.sq_tail).kv_u("cq_tail", r.cq_tail)
@@ -49,7 +53,7 @@ void plan_json(render::JsonOut &j, const std::vector<image::ProcessPlan> &plan) 
 void plan_text(const std::vector<image::ProcessPlan> &plan, bool with_pages) {
     std::printf("a restore would recreate:\n");
     for (auto &p : plan) {
-        std::printf("  pid %d (%s)\n", p.pid, p.comm.c_str());
+        std::printf("  pid %d (%s)\n", p.pid, render::name_text(p.comm).c_str());
         for (auto &r : p.rings) {
             std::printf("    %s: io_uring_setup(%u entries, %u CQ entries, flags %s), advanced to SQ %u CQ %u\n",
                         r.label.c_str(), r.sq_entries, r.cq_entries, model::setup_flags_str(r.flags).c_str(),
@@ -71,7 +75,7 @@ void plan_text(const std::vector<image::ProcessPlan> &plan, bool with_pages) {
 
 int check(const Context &ctx, const std::string &path, const image::Image &img) {
     std::vector<std::string> problems = image::check_consistency(img);
-    for (auto &line : problems) p_err(fmt::format("{}: inconsistent image: {}", path, line));
+    for (auto &line : problems) p_err(fmt::format("{}: inconsistent image: {}", render::name_text(path), line));
     if (!problems.empty()) return kBadImage;
     const image::ImageInfo &info = img.info;
     auto plan = image::restore_plan(img);
@@ -79,7 +83,9 @@ int check(const Context &ctx, const std::string &path, const image::Image &img) 
     if (ctx.json) {
         {
             render::JsonOut j(stdout, ctx.pretty);
-            j.begin_object().kv("path", path).kv_b("valid", true).kv_u("frames", img.frames).kv_u("bytes", img.bytes)
+            j.begin_object();
+            render::name_kv(j, "path", path);
+            j.kv_b("valid", true).kv_u("frames", img.frames).kv_u("bytes", img.bytes)
                 .kv("tool_version", info.tool_version).kv("kernel_release", info.kernel_release)
                 .kv_u("taken_unix_ns", info.taken_unix_ns).kv("source", source).kv_b("pages", info.with_pages)
                 .kv_b("forced", info.forced).key("restore");
@@ -91,10 +97,11 @@ int check(const Context &ctx, const std::string &path, const image::Image &img) 
         std::fputc('\n', stdout);
     } else {
         std::printf("%s: valid image: %llu frames, %llu bytes; magic, version, checksums and contents agree\n",
-                    path.c_str(), static_cast<unsigned long long>(img.frames),
+                    render::name_text(path).c_str(), static_cast<unsigned long long>(img.frames),
                     static_cast<unsigned long long>(img.bytes));
         std::printf("written by uringdump %s on Linux %s at %s, read through %s, buffer contents %s\n",
-                    info.tool_version.c_str(), info.kernel_release.c_str(), utc(info.taken_unix_ns).c_str(), source,
+                    render::name_text(info.tool_version).c_str(), render::name_text(info.kernel_release).c_str(),
+                    utc(info.taken_unix_ns).c_str(), source,
                     info.with_pages ? "included" : "not included");
         plan_text(plan, info.with_pages);
         if (info.obstacles.empty()) {
@@ -117,7 +124,7 @@ int cmd_image(Context &ctx) {
     const std::string &path = ctx.args[1];
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        p_err(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+        p_err(fmt::format("cannot open {}: {}", render::name_text(path), std::strerror(errno)));
         return kError;
     }
     image::Image img;
@@ -127,11 +134,11 @@ int cmd_image(Context &ctx) {
         ::close(fd);
     } catch (const image::ImageError &e) {
         ::close(fd);
-        p_err(fmt::format("{}: {}", path, e.what()));
+        p_err(fmt::format("{}: {}", render::name_text(path), e.what()));
         return kBadImage;
     } catch (const std::system_error &e) {
         ::close(fd);
-        p_err(fmt::format("cannot read {}: {}", path, e.code().message()));
+        p_err(fmt::format("cannot read {}: {}", render::name_text(path), e.code().message()));
         return kError;
     }
     if (ctx.args[0] == "check") return check(ctx, path, img);

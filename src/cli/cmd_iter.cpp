@@ -9,6 +9,8 @@
 #include "collect/collector.h"
 #include "collect/text_iter.h"
 #include "render/json_out.h"
+#include "render/name_json.h"
+#include "render/name_text.h"
 
 namespace ud::cli {
 namespace {
@@ -23,10 +25,10 @@ int pin(Context &ctx) {
     const auto &a = ctx.args;
     if (a.size() != 3 && a.size() != 5) return usage("iter pin takes a kind and a path, and optionally pid PID");
     auto kind = collect::text_iter_kind(a[1]);
-    if (!kind) return usage(fmt::format("unknown iterator kind '{}'", a[1]));
+    if (!kind) return usage(fmt::format("unknown iterator kind '{}'", render::name_text(a[1])));
     int pid = 0;
     if (a.size() == 5) {
-        if (a[3] != "pid") return usage(fmt::format("expected 'pid', got '{}'", a[3]));
+        if (a[3] != "pid") return usage(fmt::format("expected 'pid', got '{}'", render::name_text(a[3])));
         std::vector<int> pids;
         int code = kOk;
         if (!parse_pids({a[4]}, pids, &code)) return code;
@@ -59,7 +61,9 @@ int list(Context &ctx) {
             render::JsonOut j(stdout, ctx.pretty);
             j.begin_array();
             for (auto &p : pins) {
-                j.begin_object().kv("path", p.path).kv("kind", collect::text_iter_name(p.kind));
+                j.begin_object();
+                render::name_kv(j, "path", p.path);
+                j.kv("kind", collect::text_iter_name(p.kind));
                 if (p.pid)
                     j.kv_i("pid", p.pid);
                 else
@@ -72,7 +76,7 @@ int list(Context &ctx) {
     } else {
         if (!pins.empty()) std::printf("%-40s %-14s %s\n", "PATH", "KIND", "PID");
         for (auto &p : pins)
-            std::printf("%-40s %-14s %s\n", p.path.c_str(), collect::text_iter_name(p.kind),
+            std::printf("%-40s %-14s %s\n", render::name_text(p.path).c_str(), collect::text_iter_name(p.kind),
                         p.pid ? std::to_string(p.pid).c_str() : "all");
     }
     return kOk;
@@ -82,6 +86,9 @@ int unpin(Context &ctx) {
     if (ctx.args.size() != 2) return usage("iter unpin takes a path");
     try {
         collect::unpin_text_iter(ctx.args[1]);
+    } catch (const collect::PinPermissionError &e) {
+        p_err(e.what());
+        return kPermission;
     } catch (const collect::PinError &e) {
         p_err(e.what());
         return kError;
@@ -97,7 +104,7 @@ int cmd_iter(Context &ctx) {
     if (sub == "pin") return pin(ctx);
     if (sub == "list") return list(ctx);
     if (sub == "unpin") return unpin(ctx);
-    return usage(fmt::format("unknown iter subcommand '{}'", sub));
+    return usage(fmt::format("unknown iter subcommand '{}'", render::name_text(sub)));
 }
 
 }  // namespace ud::cli

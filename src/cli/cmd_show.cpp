@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collect/procfs.h"
+#include "render/name_text.h"
 
 namespace ud::cli {
 
@@ -15,7 +16,7 @@ bool parse_pids(const std::vector<std::string> &args, std::vector<int> &pids, in
         int pid = 0;
         auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), pid);
         if (ec != std::errc() || end != a.data() + a.size() || pid <= 0) {
-            p_err(fmt::format("'{}' is not a PID (a positive number)", a));
+            p_err(fmt::format("'{}' is not a PID (a positive number)", render::name_text(a)));
             *exit_code = kUsage;
             return false;
         }

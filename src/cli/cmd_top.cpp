@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collect/collector.h"
+#include "render/name_text.h"
 #include "tui/batch.h"
 #include "tui/top_app.h"
 
@@ -39,7 +40,7 @@ bool parse_top(const std::vector<std::string> &args, tui::TopOptions &opts, int 
             a = a.substr(0, eq);
         } else if (top_option_takes_value(a)) {
             if (i + 1 >= args.size()) {
-                p_err("option " + a + " needs a value");
+                p_err("option " + render::name_text(a) + " needs a value");
                 *code = kUsage;
                 return false;
             }
@@ -49,14 +50,14 @@ bool parse_top(const std::vector<std::string> &args, tui::TopOptions &opts, int 
         if (a == "-d" || a == "--delay") {
             opts.delay = std::strtod(value.c_str(), &end);
             if (!end || *end || !(opts.delay >= 0.1 && opts.delay <= 3600)) {
-                p_err(fmt::format("'{}' is not an interval in seconds (0.1 to 3600)", value));
+                p_err(fmt::format("'{}' is not an interval in seconds (0.1 to 3600)", render::name_text(value)));
                 *code = kUsage;
                 return false;
             }
         } else if (a == "-n" || a == "--iterations") {
             opts.iterations = std::strtol(value.c_str(), &end, 10);
             if (!end || *end || opts.iterations < 1) {
-                p_err(fmt::format("'{}' is not a number of refreshes (1 or more)", value));
+                p_err(fmt::format("'{}' is not a number of refreshes (1 or more)", render::name_text(value)));
                 *code = kUsage;
                 return false;
             }

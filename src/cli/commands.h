@@ -42,6 +42,10 @@ struct SnapshotTiming {
     std::string collect;  // "load .. ms (..), calibrate .., collect .. (..)"
 };
 
+// What the global options ask of collection (--procfs, URINGDUMP_NO_BPF,
+// --require-bpf).
+collect::CollectOptions collect_options(const Context &ctx);
+
 // The collector the global options ask for (--procfs, URINGDUMP_NO_BPF,
 // --require-bpf). Null, with the error printed and *exit_code set, when
 // --require-bpf was given and BPF cannot be used.

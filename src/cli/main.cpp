@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "collect/libbpf_log.h"
+#include "render/name_text.h"
 #include "version.h"
 
 namespace ud::cli {
@@ -95,7 +96,10 @@ OptResult apply_option(const std::string &arg, Context &ctx) {
 
 int main_impl(int argc, char **argv) {
     Context ctx;
+    // The command word; "given" apart from its text, so that an empty word
+    // (uringdump '') is an unknown command, not a missing one.
     std::string name;
+    bool have_name = false;
     bool only_positional = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -118,7 +122,7 @@ int main_impl(int argc, char **argv) {
             else if (i + 1 < argc)
                 ctx.output = argv[++i];
             if (ctx.output.empty()) {
-                p_err("option " + a + " needs a path");
+                p_err("option " + render::name_text(a) + " needs a path");
                 return kUsage;
             }
             ctx.command_options.push_back("-o");
@@ -130,16 +134,18 @@ int main_impl(int argc, char **argv) {
             case OptResult::version: std::printf("uringdump %s\n", UD_VERSION); return kOk;
             case OptResult::help: print_help(stdout); return kOk;
             case OptResult::unknown:
-                p_err("unknown option '" + a + "' (see uringdump help)");
+                p_err("unknown option '" + render::name_text(a) + "' (see uringdump help)");
                 return kUsage;
             }
         }
-        if (name.empty())
+        if (!have_name) {
             name = a;
-        else
+            have_name = true;
+        } else {
             ctx.args.push_back(a);
+        }
     }
-    if (name.empty()) {
+    if (!have_name) {
         print_help(stderr);
         return kUsage;
     }
@@ -149,7 +155,7 @@ int main_impl(int argc, char **argv) {
     }
     const Command *cmd = find_command(name);
     if (!cmd) {
-        p_err("unknown command '" + name + "' (see uringdump help)");
+        p_err("unknown command '" + render::name_text(name) + "' (see uringdump help)");
         return kUsage;
     }
     for (auto &opt : ctx.command_options) {

@@ -12,14 +12,17 @@
 #include "collect/collector.h"
 #include "render/json_out.h"
 #include "render/snapshot_json.h"
+#include "render/name_text.h"
 #include "render/snapshot_table.h"
 
 namespace ud::cli {
 
 void note_gaps(const model::Snapshot &snap) {
-    // In the fallback the first note is why BPF was not used.
-    for (auto &why : snap.partial) p_note("partial output: " + why);
-    if (snap.source == model::Source::bpf && !snap.pfn.ok) p_note("page frames not shown: " + snap.pfn.reason);
+    // In the fallback the first note is why BPF was not used. An image may
+    // hold any bytes here: escaped as names are.
+    for (auto &why : snap.partial) p_note("partial output: " + render::name_text(why));
+    if (snap.source == model::Source::bpf && !snap.pfn.ok)
+        p_note("page frames not shown: " + render::name_text(snap.pfn.reason));
 }
 
 namespace {
@@ -46,10 +49,13 @@ std::string describe_collection(const collect::Collector &c, std::uint64_t colle
 
 }  // namespace
 
+collect::CollectOptions collect_options(const Context &ctx) {
+    return {ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf};
+}
+
 std::unique_ptr<collect::Collector> make_collector(const Context &ctx, int *exit_code) {
     try {
-        return std::make_unique<collect::Collector>(
-            collect::CollectOptions{ctx.force_procfs || collect::env_forces_procfs(), ctx.require_bpf});
+        return std::make_unique<collect::Collector>(collect_options(ctx));
     } catch (const collect::BpfUnavailable &e) {
         p_err(fmt::format("BPF cannot be used: {}", e.what()));
         *exit_code = kNoBpf;

@@ -34,7 +34,11 @@ BpfSettings settings_of(Bss *bss) {
     s.obj_limit = reinterpret_cast<std::uint32_t *>(&bss->ud_obj_limit);
     s.resume_last_fd = reinterpret_cast<std::uint32_t *>(&bss->ud_resume_last_fd);
     s.summary = reinterpret_cast<std::uint32_t *>(&bss->ud_summary);
+    s.page_shift = reinterpret_cast<std::uint32_t *>(&bss->ud_page_shift);
+    s.percpu_offsets = reinterpret_cast<std::uint64_t *>(&bss->ud_percpu_offsets);
+    s.nr_cpu_ids = reinterpret_cast<std::uint32_t *>(&bss->ud_nr_cpu_ids);
     s.page_size = reinterpret_cast<const std::uint64_t *>(&bss->ud_page_size);
+    s.counts_per_task = reinterpret_cast<const std::uint32_t *>(&bss->ud_counts_per_task);
     return s;
 }
 

@@ -19,10 +19,14 @@
 
 #include "collect/bpf_programs.h"
 #include "collect/calibration.h"
+#include "collect/fail_point.h"
 #include "collect/libbpf_log.h"
+#include "collect/percpu_offsets.h"
 #include "collect/record_stream.h"
 #include "model/builder.h"
+#include "model/describe.h"
 #include "model/join.h"
+#include "model/page_size.h"
 
 namespace ud::collect {
 namespace {
@@ -30,7 +34,6 @@ namespace {
 constexpr std::size_t kReadSize = 1 << 16;    // above the 32 KiB a read can return
 constexpr std::size_t kResumeBatch = 8192;    // entries of the ud_resume map
 constexpr unsigned kMaxResumeRounds = 1u << 20;
-constexpr std::size_t kSystemWideResume = 8;  // processes to continue before one system-wide pass pays
 
 bool is_thread_token(std::uint64_t token) { return (token & 0xffffffffULL) == 0xffffffffULL; }
 
@@ -68,6 +71,49 @@ int attach(int prog_fd, int pid) {
 }
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+// The programs' state during one collection: the summary flag, resume mode
+// and the cursors stored in the resume map. Set through this, and put back
+// to rest when the collection ends however it ends, an exception included:
+// the next collection of the same reader (top's details after its summary
+// list) must not start in summary or resume mode, nor find cursors of one
+// that was cut short.
+class CollectionState {
+public:
+    CollectionState(const BpfSettings &s, int resume_map, bool summary) : s_(s), map_(resume_map) {
+        *s_.summary = summary;
+        *s_.resume_mode = 0;
+    }
+    ~CollectionState() {
+        clear_cursors();
+        *s_.resume_mode = 0;
+        *s_.resume_last_fd = ~0U;
+        *s_.summary = 0;
+    }
+    CollectionState(const CollectionState &) = delete;
+    CollectionState &operator=(const CollectionState &) = delete;
+
+    void store_cursor(const ud_resume_key &k, const ud_resume_val &v) {
+        if (bpf_map_update_elem(map_, &k, &v, BPF_ANY))
+            throw std::runtime_error(fmt::format("cannot store a resume cursor: {}", errno_text(errno)));
+        keys_.push_back(k);
+    }
+    void clear_cursors() {
+        for (auto &k : keys_) bpf_map_delete_elem(map_, &k);
+        keys_.clear();
+    }
+    // In resume mode the programs only continue the walks stored; last_fd
+    // ends a pass after that fd (~0U: never).
+    void resume_mode(bool on, std::uint32_t last_fd = ~0U) {
+        *s_.resume_mode = on;
+        *s_.resume_last_fd = last_fd;
+    }
+
+private:
+    const BpfSettings &s_;
+    int map_;
+    std::vector<ud_resume_key> keys_;
+};
 
 std::uint64_t monotonic_ns() {
     timespec ts;
@@ -160,10 +206,20 @@ BpfReader::BpfReader() {
     bool custom_btf = std::getenv("UD_VMLINUX_BTF") != nullptr;
     progs_ = BpfPrograms::load(LibbpfLog::debug() || custom_btf, vmlinux_btf_path());
     settings_ = progs_->settings();
-    facts_.obj_limit = static_cast<std::uint32_t>(::sysconf(_SC_PAGESIZE)) << 3;  // bpf_seq_read's buffer
+    facts_.obj_limit = model::system_page_size() << 3;  // bpf_seq_read's buffer
     *settings_.obj_limit = facts_.obj_limit;
+    *settings_.page_shift = model::page_shift(model::system_page_size());
     std::uint64_t t1 = monotonic_ns();
     calibrate();
+    // The calibration pass told whether this kernel counts requests per
+    // task only; the kallsyms scan that helps then is paid only there.
+    if (*settings_.counts_per_task) {
+        if (auto offsets = find_percpu_offsets()) {
+            *settings_.percpu_offsets = offsets->array;
+            *settings_.nr_cpu_ids = offsets->nr_cpu_ids;
+            facts_.percpu_offsets = true;
+        }
+    }
     facts_.load_ns = t1 - t0;
     facts_.calibrate_ns = monotonic_ns() - t1;
 }
@@ -177,7 +233,7 @@ void BpfReader::calibrate() {
             *settings_.epoll_fops = epoll_fops;
             SelfPassResult r;
             model::SnapshotBuilder builder(r.snap);
-            run_passes({pid}, builder, r.snap);
+            run_passes({pid}, false, builder, r.snap);
             r.struct_page_size = *settings_.page_size;
             return r;
         });
@@ -191,13 +247,18 @@ void BpfReader::calibrate() {
     *settings_.epoll_fops = cal.epoll_fops;
 }
 
-void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap) {
+void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::SnapshotBuilder &builder,
+                           model::Snapshot &snap) {
     *settings_.gen = ++gen_;
-    *settings_.resume_mode = 0;
+    CollectionState state(settings_, progs_->resume_map(), summary);
     std::vector<ud_cont> pending;
-    // The walks a resume pass continued (a CHUNK record opens each).
+    // The continuations stored for the current resume round, until the
+    // CHUNK record that opens each one comes back. One left over after the
+    // round was not continued (its object was not visited, or not asked):
+    // its table is incomplete, and the snapshot must say so. Per process:
+    // processes sharing a ring or epoll set each walk its tables.
     using WalkKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;  // (pid, owner, table)
-    std::set<WalkKey> continued;
+    std::set<WalkKey> awaited;
     RecordStream rs([&](const ud_hdr &h) {
         if (h.type == UD_REC_CONT) {
             pending.push_back(reinterpret_cast<const ud_cont &>(h));
@@ -205,7 +266,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
         }
         if (h.type == UD_REC_CHUNK) {
             auto &c = reinterpret_cast<const ud_chunk &>(h);
-            continued.insert({c.hdr.pid, c.owner, c.table});
+            awaited.erase({c.hdr.pid, c.owner, c.table});
         }
         builder.add(h);
     });
@@ -227,15 +288,13 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
     // Resume passes: each continues every walk that stopped on the output
     // budget, for the processes that have one, until none is left.
     std::map<WalkKey, std::pair<std::uint64_t, std::int64_t>> last_cursor;
-    std::vector<ud_resume_key> in_map;
     unsigned rounds = 0;
     while (!pending.empty()) {
         if (++rounds > kMaxResumeRounds) {
             snap.partial.push_back("resume passes did not converge; tables are incomplete");
             break;
         }
-        for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
-        in_map.clear();
+        state.clear_cursors();
         std::vector<ud_cont> batch, later;
         for (auto &c : pending) (batch.size() < kResumeBatch ? batch : later).push_back(c);
         std::map<std::pair<int, bool>, std::uint32_t> targets;  // (pid, task program) -> last fd
@@ -256,9 +315,8 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             v.token = c.token;
             v.ident = c.ident;
             v.ident2 = c.ident2;
-            if (bpf_map_update_elem(progs_->resume_map(), &k, &v, BPF_ANY))
-                throw std::runtime_error(fmt::format("cannot store a resume cursor: {}", errno_text(errno)));
-            in_map.push_back(k);
+            state.store_cursor(k, v);
+            awaited.insert({c.hdr.pid, c.owner, c.table});
             auto &last = targets[{static_cast<int>(c.hdr.pid), is_thread_token(c.token)}];
             last = std::max(last, static_cast<std::uint32_t>(c.token & 0xffffffffU));
         }
@@ -273,28 +331,22 @@ void BpfReader::run_passes(const std::vector<int> &pids, model::SnapshotBuilder 
             if (file_prog) targets[{0, false}] = ~0U;
             if (task_prog) targets[{0, true}] = ~0U;
         }
-        *settings_.resume_mode = 1;
-        continued.clear();
         for (auto [target, last_fd] : targets) {
             auto [pid, task_prog] = target;
             // Threads come in no guaranteed order, nor do the processes of a
             // system-wide pass: only one process's fds end a pass early.
             bool stop_early = !task_prog && pid;
-            *settings_.resume_last_fd = stop_early ? last_fd : ~0U;
+            state.resume_mode(true, stop_early ? last_fd : ~0U);
+            fail_point("resume");
             pass.read(pid, task_prog, rs, stop_early);
         }
-        *settings_.resume_mode = 0;
-        // A walk nobody continued: its process, fd, thread or ring went away
-        // (or, for a thread's rings, was found torn down) between passes.
-        std::set<WalkKey> asked;
-        for (auto &k : in_map) asked.insert({k.tgid, k.owner, k.table});
-        for (auto &c : batch)
-            if (asked.count({c.hdr.pid, c.owner, c.table}) && !continued.count({c.hdr.pid, c.owner, c.table}))
-                snap.partial.push_back(fmt::format("pid {}: a table walk could not be continued (what it walked went "
-                                                   "away while read); it is incomplete",
-                                                   c.hdr.pid));
+        state.resume_mode(false);
+        for (auto &[pid, owner, table] : awaited)
+            snap.partial.push_back(fmt::format("pid {}: {}: a walk stopped at the output budget was not continued; "
+                                               "it is incomplete",
+                                               pid, model::table_name(table)));
+        awaited.clear();
     }
-    for (auto &k : in_map) bpf_map_delete_elem(progs_->resume_map(), &k);
 }
 
 model::Snapshot BpfReader::collect(const std::vector<int> &pids, bool summary) {
@@ -303,12 +355,16 @@ model::Snapshot BpfReader::collect(const std::vector<int> &pids, bool summary) {
     snap.source = model::Source::bpf;
     snap.pfn = facts_.pfn;
     snap.summary = summary;
-    *settings_.summary = summary;
     model::SnapshotBuilder builder(snap);
-    run_passes(pids, builder, snap);
-    *settings_.summary = 0;
+    run_passes(pids, summary, builder, snap);
     builder.finish(facts_.vmemmap_base, facts_.struct_page_size);
     return snap;
+}
+
+bool BpfReader::at_rest() const {
+    ud_resume_key k;
+    return *settings_.summary == 0 && *settings_.resume_mode == 0 &&
+           bpf_map_get_next_key(progs_->resume_map(), nullptr, &k) != 0;
 }
 
 }  // namespace ud::collect

@@ -37,9 +37,15 @@ struct KernelFacts {
     std::uint64_t struct_page_size = 0;
     model::PfnStatus pfn;               // calibration verdict
     std::uint32_t obj_limit = 0;        // per-object output budget in bytes
+    bool percpu_offsets = false;        // per-task request counts can be summed (kernels without a per-ring count)
     std::uint64_t load_ns = 0;          // open + load (BTF, CO-RE, verifier)
     std::uint64_t calibrate_ns = 0;
 };
+
+// A system-wide collection with more processes than this whose walks need a
+// resume pass continues them on the system-wide links (one pass over every
+// fd) instead of a link per process. Public for the test that exceeds it.
+inline constexpr std::size_t kSystemWideResume = 8;
 
 struct CollectStats {
     unsigned passes = 0;      // iterator reads, first passes and resumes
@@ -68,10 +74,15 @@ public:
     const char *loader() const { return progs_->loader(); }
     const CollectStats &last_stats() const { return stats_; }
 
+    // Whether no collection left state in the programs: summary and resume
+    // mode off, no cursor in the resume map. True between collections,
+    // also after one that threw (tests).
+    bool at_rest() const;
+
 private:
     struct Pass;
     void calibrate();
-    void run_passes(const std::vector<int> &pids, model::SnapshotBuilder &builder, model::Snapshot &snap);
+    void run_passes(const std::vector<int> &pids, bool summary, model::SnapshotBuilder &builder, model::Snapshot &snap);
 
     std::unique_ptr<BpfPrograms> progs_;
     BpfSettings settings_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include "collect/procfs.h"
 #include "collect/validate.h"
@@ -42,16 +43,35 @@ bool env_forces_procfs() {
     return v && *v && std::strcmp(v, "0") != 0;
 }
 
-Collector::Collector(CollectOptions opts) {
+ReaderChoice choose_reader(const CollectOptions &opts) {
+    ReaderChoice c;
     if (opts.force_procfs) {
-        fallback_reason_ = "BPF not used (--procfs or URINGDUMP_NO_BPF)";
-        return;
+        c.why = "BPF not used (--procfs or URINGDUMP_NO_BPF)";
+        return c;
     }
     try {
-        bpf_ = std::make_unique<BpfReader>();
+        c.reader = std::make_unique<BpfReader>();
+        c.kind = ReaderChoice::Kind::bpf;
     } catch (const BpfUnavailable &e) {
-        if (opts.require_bpf) throw;
-        fallback_reason_ = e.what();
+        // BPF cannot be used here (no BTF, no privileges, programs refused).
+        c.kind = opts.require_bpf ? ReaderChoice::Kind::no_bpf : ReaderChoice::Kind::procfs;
+        c.why = e.what();
+    } catch (const std::exception &e) {
+        // BPF loaded but did not work (calibration, an iterator): no
+        // fallback hides that.
+        c.kind = ReaderChoice::Kind::error;
+        c.why = e.what();
+    }
+    return c;
+}
+
+Collector::Collector(CollectOptions opts) {
+    ReaderChoice c = choose_reader(opts);
+    switch (c.kind) {
+    case ReaderChoice::Kind::bpf: bpf_ = std::move(c.reader); break;
+    case ReaderChoice::Kind::procfs: fallback_reason_ = c.why; break;
+    case ReaderChoice::Kind::no_bpf: throw BpfUnavailable(c.why);
+    case ReaderChoice::Kind::error: throw std::runtime_error(c.why);
     }
 }
 
@@ -63,7 +83,8 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
         snap.partial.insert(snap.partial.begin(),
                             fallback_reason_ +
                                 "; read from /proc/PID/fdinfo instead: no page frames, no rings without an fd, "
-                                "no ring counts beyond fdinfo, fds of epoll targets and fixed files known for sockets only");
+                                "no setup flags, no ring counts beyond fdinfo, fds of epoll targets and fixed files "
+                                "known for sockets only");
     }
     drop_flawed(snap);
     const int self = static_cast<int>(::getpid());

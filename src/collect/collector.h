@@ -18,10 +18,29 @@ struct CollectOptions {
     bool require_bpf = false;   // --require-bpf: no fallback
 };
 
+// How a collection reads on this machine with these options, decided in
+// this one place for the Collector (show, dump, top) and for `feature`,
+// which reports the decision rather than a guess of its own.
+struct ReaderChoice {
+    enum class Kind {
+        bpf,     // the BPF reader, loaded and calibrated
+        procfs,  // the /proc fallback: asked for, or BPF cannot be used (why)
+        no_bpf,  // --require-bpf and BPF cannot be used (why): exit 7
+        error,   // setting BPF up failed otherwise (why): the command fails, exit 1
+    };
+    Kind kind = Kind::procfs;
+    std::string why;
+    std::unique_ptr<BpfReader> reader;  // with Kind::bpf
+};
+
+// Loads BPF unless opts say not to, and decides.
+ReaderChoice choose_reader(const CollectOptions &opts);
+
 class Collector {
 public:
-    // Loads BPF unless told not to. Throws BpfUnavailable only with
-    // require_bpf; otherwise remembers why it falls back.
+    // Reads as choose_reader() decides. Throws BpfUnavailable for
+    // ReaderChoice::no_bpf and std::runtime_error for ::error; otherwise
+    // remembers why it falls back.
     explicit Collector(CollectOptions opts);
     ~Collector();
 

@@ -1,10 +1,12 @@
 #include "collect/fdinfo.h"
 
 #include <fcntl.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -87,9 +89,30 @@ FdinfoCommon parse_fdinfo_common(std::string_view text) {
     return c;
 }
 
-FdinfoRing parse_fdinfo_ring(std::string_view text) {
+FdinfoFormat fdinfo_format(int major, int minor, int patch) {
+    auto at_least = [&](int ma, int mi) { return major > ma || (major == ma && minor >= mi); };
+    FdinfoFormat f;
+    // d871198ee431 is in 6.15 and was taken into 6.14.8 (CVE-2025-38002).
+    f.all_or_nothing = at_least(6, 15) || (major == 6 && minor == 14 && patch >= 8);
+    f.file_paths = at_least(6, 14);      // 561e3a0c40dc, 6.14-rc1
+    f.personalities = !at_least(6, 16);  // "get rid of dumping credentials", 6.16-rc1
+    // a0d45c3f596b is in 6.7 (and in some 6.6.y: 6.6 is taken as before it,
+    // which only makes a -1 count as unknown).
+    f.sq_thread_needs_sq_lock = !at_least(6, 7);
+    return f;
+}
+
+FdinfoFormat running_fdinfo_format() {
+    struct utsname u;
+    int major = 0, minor = 0, patch = 0;
+    if (::uname(&u) == 0) std::sscanf(u.release, "%d.%d.%d", &major, &minor, &patch);
+    return fdinfo_format(major, minor, patch);
+}
+
+FdinfoRing parse_fdinfo_ring(std::string_view text, const FdinfoFormat &format) {
     FdinfoRing r;
-    enum { none, files, bufs, overflow, other } section = none;
+    enum { none, files, bufs, personalities, poll, overflow, other } section = none;
+    bool none_file_line = false, slash_in_name = false;
     for_each_line(text, [&](std::string_view line) {
         std::string_view v;
         if (field(line, "SqMask", v)) {
@@ -121,25 +144,41 @@ FdinfoRing parse_fdinfo_ring(std::string_view text) {
         } else if (field(line, "UserBufs", v)) {
             r.user_bufs = num<std::uint32_t>(v);
             section = bufs;
-        } else if (line.rfind("CqOverflowList:", 0) == 0)
+        } else if (line == "Personalities:") {
+            r.personalities = 0;
+            section = personalities;
+        } else if (line == "PollList:") {
+            section = poll;
+        } else if (line == "CqOverflowList:") {
             section = overflow;
-        else if (line.rfind("PollList:", 0) == 0 || line.rfind("Personalities:", 0) == 0 ||
-                 line.rfind("NAPI:", 0) == 0 || line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 ||
-                 line.rfind("SqTotalTime:", 0) == 0 || line.rfind("SqWorkTime:", 0) == 0)
+        } else if (field(line, "NAPI", v)) {
+            r.napi = v == "enabled";
             section = other;
-        else if (section == files || section == bufs) {
-            // "%5u: <rest>"
+        } else if (line.rfind("SQEs:", 0) == 0 || line.rfind("CQEs:", 0) == 0 || line.rfind("SqTotalTime:", 0) == 0 ||
+                   line.rfind("SqWorkTime:", 0) == 0) {
+            section = other;
+        } else if (section == files || section == bufs) {
+            // "%5u: <rest>"; from slot 10000 on the number fills the width.
             auto colon = line.find(':');
             if (colon == std::string_view::npos) return;
             auto slot_text = trim(line.substr(0, colon));
             if (slot_text.empty() || slot_text.find_first_not_of("0123456789") != std::string_view::npos) return;
             std::uint32_t slot = num<std::uint32_t>(slot_text);
+            // Exactly one space follows the colon; a dentry name may be
+            // empty (a pipe) or begin with spaces of its own.
             auto rest = line.substr(colon + 1);
             if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-            if (rest == "<none>") return;
             if (section == files) {
-                r.files.push_back({slot, unescape_octal(rest)});
+                r.file_lines++;
+                if (rest == "<none>") {
+                    none_file_line = true;
+                    return;
+                }
+                if (rest.find('/') != std::string_view::npos) slash_in_name = true;
+                r.files.push_back({slot, std::string(rest)});
             } else {
+                r.buf_lines++;
+                if (rest == "<none>") return;
                 auto slash = rest.find('/');
                 if (slash == std::string_view::npos) return;
                 std::uint64_t addr = num<std::uint64_t>(rest.substr(0, slash), 16);
@@ -147,10 +186,30 @@ FdinfoRing parse_fdinfo_ring(std::string_view text) {
                 if (addr == ~0ULL) return;  // the empty-slot dummy of 6.1 .. 6.12
                 r.bufs.push_back({slot, addr, len});
             }
+        } else if (section == personalities) {
+            // "%5d" per personality, its credentials on tab-indented lines.
+            auto id = trim(line);
+            if (!id.empty() && line.front() != '\t' && id.find_first_not_of("0123456789") == std::string_view::npos)
+                ++*r.personalities;
+        } else if (section == poll && line.rfind("  op=", 0) == 0) {
+            r.poll_entries++;
         } else if (section == overflow && line.rfind("  user_data=", 0) == 0) {
             r.overflow.emplace_back(trim(line));
         }
     });
+    // "<none>" file lines exist only in the dentry-name format, and a dentry
+    // name has no '/'; otherwise the version says.
+    r.file_names_are_paths = none_file_line ? false : slash_in_name ? true : format.file_paths;
+    if (r.file_names_are_paths)
+        for (auto &f : r.files) f.name = unescape_octal(f.name);
+    if (r.present) {
+        if (format.all_or_nothing || r.file_lines || r.buf_lines || r.personalities)
+            r.locked_part = true;
+        else if (r.user_bufs.value_or(0) > 0)
+            r.locked_part = false;  // every buffer slot has a line when the table is printed
+        else if (r.user_files.value_or(0) > 0 && !r.file_names_are_paths)
+            r.locked_part = false;  // so does every file slot, before 6.14
+    }
     return r;
 }
 

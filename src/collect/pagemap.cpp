@@ -7,12 +7,13 @@
 #include <string>
 #include <system_error>
 
+#include "model/page_size.h"
+
 namespace ud::collect {
 
 namespace {
 constexpr std::uint64_t kPresent = 1ULL << 63;
 constexpr std::uint64_t kPfnMask = (1ULL << 55) - 1;  // bits 0-54 (Documentation/admin-guide/mm/pagemap.rst)
-constexpr std::uint64_t kPageSize = 4096;
 }  // namespace
 
 Pagemap::Pagemap(int pid) {
@@ -27,7 +28,7 @@ Pagemap::~Pagemap() {
 
 std::optional<std::uint64_t> Pagemap::pfn(std::uint64_t addr) const {
     std::uint64_t entry = 0;
-    off_t off = static_cast<off_t>(addr / kPageSize * sizeof(entry));
+    off_t off = static_cast<off_t>(addr / model::system_page_size() * sizeof(entry));
     if (::pread(fd_, &entry, sizeof(entry), off) != static_cast<ssize_t>(sizeof(entry)))
         return std::nullopt;
     if (!(entry & kPresent)) return std::nullopt;

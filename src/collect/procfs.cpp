@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "collect/fdinfo.h"
+#include "records.h"
 
 namespace ud::collect {
 namespace {
@@ -46,7 +47,7 @@ std::vector<int> list_fds(int pid) {
     return fds;
 }
 
-void read_process(int pid, model::Snapshot &snap) {
+void read_process(int pid, model::Snapshot &snap, const FdinfoFormat &format, FallbackNotes &notes) {
     model::Process p;
     p.pid = pid;
     p.comm = read_comm(pid).value_or("");
@@ -82,57 +83,11 @@ void read_process(int pid, model::Snapshot &snap) {
     for (auto &[fd, link] : rings) {
         auto text = read_fdinfo(pid, fd);
         if (!text) continue;
-        FdinfoRing fr = parse_fdinfo_ring(*text);
-        model::Ring r;
+        std::string where = "pid " + std::to_string(pid) + " io_uring fd " + std::to_string(fd);
+        model::Ring r = ring_from_fdinfo(parse_fdinfo_ring(*text, format), format, by_path, where, snap, notes);
         r.fd = fd;
-        r.file = p.task_fds[static_cast<std::size_t>(
-                                std::find_if(p.task_fds.begin(), p.task_fds.end(),
-                                             [&](const model::TaskFd &t) { return t.fd == fd; }) -
-                                p.task_fds.begin())]
-                     .file;
-        r.state_known = fr.present;
-        if (fr.present) {
-            auto &s = r.state;
-            s.sq_entries = fr.sq_mask + 1;
-            s.cq_entries = fr.cq_mask + 1;
-            s.sq_head = fr.sq_head;
-            s.sq_tail = fr.sq_tail;
-            s.cq_head = fr.cq_head;
-            s.cq_tail = fr.cq_tail;
-            s.cached_sq_head = fr.cached_sq_head;
-            s.cached_cq_tail = fr.cached_cq_tail;
-            s.sq_thread_pid = fr.sq_thread;
-            s.sq_thread_cpu = fr.sq_thread_cpu;
-            s.nr_files = fr.user_files.value_or(0);
-            s.nr_bufs = fr.user_bufs.value_or(0);
-            s.overflow_pending = !fr.overflow.empty();
-            for (auto &f : fr.files) {
-                model::FixedFile ff;
-                ff.slot = f.slot;
-                ff.name = f.name;
-                // fdinfo names the file; only a socket's name says which
-                // file it is. For the rest the fds stay unknown.
-                if (auto it = by_path.find(f.name); it != by_path.end()) {
-                    ff.file = it->second;
-                    ff.ino = snap.files[it->second].ino;
-                    ff.dev = snap.files[it->second].dev;
-                    ff.mode = snap.files[it->second].mode;
-                } else {
-                    ff.fds_known = false;
-                }
-                r.files.push_back(std::move(ff));
-            }
-            for (auto &b : fr.bufs) {
-                model::Buffer buf;
-                buf.slot = b.slot;
-                buf.addr = b.addr;
-                buf.len = b.len;
-                r.buffers.push_back(buf);
-            }
-        } else {
-            snap.partial.push_back("pid " + std::to_string(pid) + " fd " + std::to_string(fd) +
-                                   ": fdinfo printed nothing for this ring (its uring_lock is held)");
-        }
+        for (auto &t : p.task_fds)
+            if (t.fd == fd) r.file = t.file;
         p.rings.push_back(std::move(r));
     }
     for (auto &[fd, link] : epolls) {
@@ -164,6 +119,104 @@ void read_process(int pid, model::Snapshot &snap) {
 }
 
 }  // namespace
+
+model::Ring ring_from_fdinfo(const FdinfoRing &fr, const FdinfoFormat &format,
+                             const std::unordered_map<std::string, model::FileId> &sockets, const std::string &where,
+                             model::Snapshot &snap, FallbackNotes &notes) {
+    model::Ring r;
+    // Tables unknown: fdinfo printed nothing, or the counters without
+    // the tables, or (6.14.0 .. 6.14.7) no file line for a table that
+    // may be empty or may not have been printed.
+    bool tables_unknown = !fr.present || fr.locked_part == std::optional<bool>(false) ||
+                          (!fr.locked_part && fr.user_files.value_or(0) > 0);
+    r.state_known = !tables_unknown;
+    if (!fr.present) {
+        snap.partial.push_back(where + ": fdinfo printed nothing for this ring (its uring_lock is held)");
+    } else if (fr.locked_part == std::optional<bool>(false)) {
+        snap.partial.push_back(where +
+                               ": fdinfo printed the ring's counters but not its fixed files, buffers, SQPOLL "
+                               "thread or personalities (its uring_lock is held; before 6.15 fdinfo prints "
+                               "those only when it gets the lock)");
+    } else if (tables_unknown) {
+        snap.partial.push_back(where + ": fdinfo listed none of the " + std::to_string(*fr.user_files) +
+                               " fixed-file slots: all empty, or not printed because its uring_lock is held "
+                               "(this kernel does not say which)");
+    } else {
+        auto &s = r.state;
+        s.sq_entries = fr.sq_mask + 1;
+        s.cq_entries = fr.cq_mask + 1;
+        s.sq_head = fr.sq_head;
+        s.sq_tail = fr.sq_tail;
+        s.cq_head = fr.cq_head;
+        s.cq_tail = fr.cq_tail;
+        s.cached_sq_head = fr.cached_sq_head;
+        s.cached_cq_tail = fr.cached_cq_tail;
+        s.nr_files = fr.user_files.value_or(0);
+        s.nr_bufs = fr.user_bufs.value_or(0);
+        s.overflow_pending = !fr.overflow.empty();
+        s.napi = fr.napi.value_or(false);
+        if (fr.poll_entries) s.waiting |= UD_BUSY_POLL;
+        // SqThread -1 means "no SQPOLL thread" only where fdinfo got
+        // uring_lock and, before 6.7, sq_data->lock as well.
+        bool locked_part = fr.locked_part.value_or(false);
+        if (fr.sq_thread >= 0) {
+            s.sq_thread_pid = fr.sq_thread;
+            s.sq_thread_cpu = fr.sq_thread_cpu;
+        } else if (!locked_part || format.sq_thread_needs_sq_lock) {
+            s.sq_thread_known = false;
+            notes.sq_thread_unknown = true;
+            if (!locked_part) notes.lock_unknown = true;
+        }
+        // Listed when any exist, under the lock, up to 6.15.
+        if (format.personalities && locked_part) s.personalities = fr.personalities.value_or(0);
+        for (auto &f : fr.files) {
+            model::FixedFile ff;
+            ff.slot = f.slot;
+            ff.name = f.name;
+            // fdinfo names the file, not its inode: unknown (which 0
+            // would not say) unless the name is a socket's.
+            ff.fds_known = false;
+            ff.inode_known = false;
+            if (!fr.file_names_are_paths) {
+                ff.name_is_dentry = true;
+                notes.dentry_names = true;
+            } else if (auto it = sockets.find(f.name); it != sockets.end()) {
+                // A socket's path names its inode, which names one file;
+                // for the rest the fds stay unknown.
+                ff.file = it->second;
+                ff.fds_known = true;
+                ff.inode_known = true;
+                ff.ino = snap.files[it->second].ino;
+                ff.dev = snap.files[it->second].dev;
+                ff.mode = snap.files[it->second].mode;
+            }
+            r.files.push_back(std::move(ff));
+        }
+        for (auto &b : fr.bufs) {
+            model::Buffer buf;
+            buf.slot = b.slot;
+            buf.addr = b.addr;
+            buf.len = b.len;
+            r.buffers.push_back(buf);
+        }
+    }
+    return r;
+}
+
+void add_fallback_notes(const FallbackNotes &notes, const FdinfoFormat &format, model::Snapshot &snap) {
+    if (notes.dentry_names)
+        snap.partial.push_back(
+            "fixed files: before 6.14 fdinfo prints a file's dentry name only (no directory, no inode; empty for a "
+            "pipe, the protocol for a socket; a name longer than the dentry's inline buffer comes out as whatever "
+            "that buffer held): shown as a name, path unknown");
+    if (notes.sq_thread_unknown)
+        snap.partial.push_back(
+            notes.lock_unknown && !format.sq_thread_needs_sq_lock
+                ? "SQPOLL thread unknown where fdinfo printed SqThread -1 without showing whether it had the ring's "
+                  "uring_lock (a ring without fixed files or buffers)"
+                : "SQPOLL thread unknown where fdinfo printed SqThread -1: before 6.7 it reads the thread only when "
+                  "it also gets sq_data->lock, which the thread holds while awake");
+}
 
 std::uint32_t kernel_dev(unsigned long long st_dev) {
     return (static_cast<std::uint32_t>(major(st_dev)) << 20) | static_cast<std::uint32_t>(minor(st_dev));
@@ -216,7 +269,10 @@ model::Snapshot collect_procfs(const std::vector<int> &pids) {
     model::Snapshot snap;
     snap.source = model::Source::procfs;
     snap.pfn = {false, "page frames need the BPF reader"};
-    for (int pid : pids.empty() ? list_pids() : pids) read_process(pid, snap);
+    const FdinfoFormat format = running_fdinfo_format();
+    FallbackNotes notes;
+    for (int pid : pids.empty() ? list_pids() : pids) read_process(pid, snap, format, notes);
+    add_fallback_notes(notes, format, snap);
     return snap;
 }
 

@@ -14,6 +14,8 @@
 #include <fstream>
 
 #include "collect/libbpf_log.h"
+#include "model/page_size.h"
+#include "render/name_text.h"
 #include "uringdump_text.skel.h"
 
 namespace ud::collect {
@@ -57,9 +59,11 @@ bool is_link(int fd) {
     return false;
 }
 
-// The uringdump iterator behind a pinned link, if it is one.
-std::optional<PinnedIter> describe(const std::string &path) {
+// The uringdump iterator behind a pinned link, if it is one; *err is the
+// errno of opening the pin, 0 when it opened.
+std::optional<PinnedIter> describe(const std::string &path, int *err = nullptr) {
     int fd = bpf_obj_get(path.c_str());
+    if (err) *err = fd < 0 ? errno : 0;
     if (fd < 0) return std::nullopt;
     std::optional<PinnedIter> out;
     bpf_link_info li;
@@ -104,7 +108,25 @@ std::string parent_dir(const std::string &path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// Opens the text object and loads only the program of `kind`; the caller
+// destroys the skeleton. Throws PinError with the kernel's reason.
+uringdump_text_bpf *load_one(TextIterKind kind) {
+    LibbpfLog::install();
+    uringdump_text_bpf *skel = uringdump_text_bpf__open();
+    if (!skel) throw PinError(fmt::format("cannot open the text iterators: {}", std::strerror(errno)));
+    for (auto &k : kKinds) bpf_program__set_autoload(program(skel, k.kind), k.kind == kind);
+    if (int err = uringdump_text_bpf__load(skel)) {
+        std::string detail = LibbpfLog::last_error();
+        uringdump_text_bpf__destroy(skel);
+        throw PinError(fmt::format("the kernel rejected the text iterator: {}{}", std::strerror(-err),
+                                   detail.empty() ? "" : " (" + detail + ")"));
+    }
+    return skel;
+}
+
 }  // namespace
+
+void check_text_iter_loads(TextIterKind kind) { uringdump_text_bpf__destroy(load_one(kind)); }
 
 std::optional<TextIterKind> text_iter_kind(const std::string &name) {
     for (auto &k : kKinds)
@@ -115,27 +137,23 @@ std::optional<TextIterKind> text_iter_kind(const std::string &name) {
 const char *text_iter_name(TextIterKind kind) { return info(kind).name; }
 
 void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const KernelFacts &facts) {
+    const std::string shown = render::name_text(path);  // for messages
     struct statfs fs;
     if (::statfs(parent_dir(path).c_str(), &fs) != 0 || static_cast<unsigned long>(fs.f_type) != kBpfFsMagic)
-        throw PinError(fmt::format("{} is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", parent_dir(path)));
+        throw PinError(fmt::format("{} is not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)",
+                                   render::name_text(parent_dir(path))));
     struct stat st;
-    if (::lstat(path.c_str(), &st) == 0) throw PinError(fmt::format("{} exists; unpin or remove it first", path));
+    if (::lstat(path.c_str(), &st) == 0) throw PinError(fmt::format("{} exists; unpin or remove it first", shown));
 
-    LibbpfLog::install();
-    uringdump_text_bpf *skel = uringdump_text_bpf__open();
-    if (!skel) throw PinError(fmt::format("cannot open the text iterators: {}", std::strerror(errno)));
     // Only the program pinned is loaded.
-    for (auto &k : kKinds) bpf_program__set_autoload(program(skel, k.kind), k.kind == kind);
-    if (int err = uringdump_text_bpf__load(skel)) {
-        uringdump_text_bpf__destroy(skel);
-        throw PinError(fmt::format("the kernel rejected the text iterator: {}", std::strerror(-err)));
-    }
+    uringdump_text_bpf *skel = load_one(kind);
     skel->bss->ud_ring_fops = facts.ring_fops;
     skel->bss->ud_epoll_fops = facts.epoll_fops;
     skel->bss->ud_obj_limit = facts.obj_limit;
     skel->bss->ud_text_vmemmap_base = facts.vmemmap_base;
     skel->bss->ud_text_pfn_ok = facts.pfn.ok;
     skel->bss->ud_page_size = facts.struct_page_size;
+    skel->bss->ud_page_shift = model::page_shift(model::system_page_size());
 
     union bpf_iter_link_info li;
     std::memset(&li, 0, sizeof(li));
@@ -154,7 +172,7 @@ void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const Ke
     int err = bpf_link__pin(link, path.c_str());
     bpf_link__destroy(link);  // the pin keeps it
     uringdump_text_bpf__destroy(skel);
-    if (err) throw PinError(fmt::format("cannot pin at {}: {}", path, std::strerror(-err)));
+    if (err) throw PinError(fmt::format("cannot pin at {}: {}", shown, std::strerror(-err)));
 }
 
 std::vector<PinnedIter> list_text_iters(const std::string &root) {
@@ -164,8 +182,32 @@ std::vector<PinnedIter> list_text_iters(const std::string &root) {
 }
 
 void unpin_text_iter(const std::string &path) {
-    if (!describe(path)) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", path));
-    if (::unlink(path.c_str()) != 0) throw PinError(fmt::format("cannot remove {}: {}", path, std::strerror(errno)));
+    const std::string shown = render::name_text(path);  // for messages
+    auto denied = [](int err) { return err == EACCES || err == EPERM; };
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+        int err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to reach {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("{}: {}", shown, std::strerror(err)));
+    }
+    // BPF_OBJ_GET fails with EACCES both when the caller lacks permission
+    // on the pin and when the file is no BPF object at all; asking the
+    // file system first tells the two apart.
+    if (::faccessat(AT_FDCWD, path.c_str(), R_OK | W_OK, AT_EACCESS) != 0) {
+        int err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to open {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("cannot open {}: {}", shown, std::strerror(err)));
+    }
+    int err = 0;
+    auto pinned = describe(path, &err);
+    // EPERM past the access check: privileges (CAP_BPF, an LSM), not the file.
+    if (err == EPERM) throw PinPermissionError(fmt::format("no permission to open {}: {}", shown, std::strerror(err)));
+    if (!pinned) throw PinError(fmt::format("{} is not an iterator pinned by uringdump", shown));
+    if (::unlink(path.c_str()) != 0) {
+        err = errno;
+        if (denied(err)) throw PinPermissionError(fmt::format("no permission to remove {}: {}", shown, std::strerror(err)));
+        throw PinError(fmt::format("cannot remove {}: {}", shown, std::strerror(err)));
+    }
 }
 
 }  // namespace ud::collect

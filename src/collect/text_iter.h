@@ -22,10 +22,20 @@ struct PinError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// This user may not open or remove the pin (EACCES, EPERM): said as such,
+// never as "not uringdump's", which would send the user looking elsewhere.
+struct PinPermissionError : PinError {
+    using PinError::PinError;
+};
+
 // Loads the text program of `kind`, sets it up from `facts` (fops, page
 // frame base), attaches it to one process (pid > 0) or all, and pins the
 // link at path, which must be a new name on a bpffs mount.
 void pin_text_iter(TextIterKind kind, const std::string &path, int pid, const KernelFacts &facts);
+
+// Loads the text program of `kind` and unloads it: whether this kernel's
+// verifier accepts it (`uringdump feature`). Throws PinError with the reason.
+void check_text_iter_loads(TextIterKind kind);
 
 struct PinnedIter {
     std::string path;
@@ -37,7 +47,8 @@ struct PinnedIter {
 // uringdump's iterators pinned under root (recursively).
 std::vector<PinnedIter> list_text_iters(const std::string &root = "/sys/fs/bpf");
 
-// Removes the pin at path if it is one of uringdump's iterators.
+// Removes the pin at path if it is one of uringdump's iterators. Throws
+// PinPermissionError when the pin may not be opened or removed.
 void unpin_text_iter(const std::string &path);
 
 }  // namespace ud::collect

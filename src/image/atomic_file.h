@@ -6,8 +6,9 @@
 // The name is never followed if it is a symlink: without `replace`, linking
 // fails on any existing name, symlink or not; with it, rename() replaces the
 // name itself. Replacing needs a temporary name for the two calls between
-// link and rename (".NAME.uringdump-tmp-PID-N"), which a kill exactly there
-// leaves behind holding a complete image.
+// link and rename (".uringdump-tmp-" and 16 random hex digits, short enough
+// beside any NAME), which a kill exactly there leaves behind holding a
+// complete image.
 //
 // Where O_TMPFILE is not supported, that temporary name is used from the
 // start and removed on any failure short of a kill.
@@ -19,7 +20,8 @@ namespace ud::image {
 
 class AtomicFile {
 public:
-    // Throws std::runtime_error saying what failed, for the path.
+    // Throws std::runtime_error saying what failed, for the path (escaped
+    // as render/name_text.h escapes names, ready for a terminal).
     AtomicFile(const std::string &path, bool replace);
     ~AtomicFile();
     AtomicFile(const AtomicFile &) = delete;
@@ -35,6 +37,7 @@ private:
     int link_as(const std::string &name);
 
     std::string path_, base_, temp_;
+    std::string shown_;  // path_ as messages quote it (render/name_text.h)
     bool replace_;
     bool named_ = false;  // the data lives under temp_ (no O_TMPFILE)
     bool committed_ = false;

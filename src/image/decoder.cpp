@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <set>
 
 #include "image/uringdump.pb.h"
@@ -26,6 +27,8 @@ constexpr std::size_t kMaxEpolls = 1u << 20;      // per process
 constexpr std::size_t kMaxEpollItems = 1u << 26;
 constexpr std::size_t kMaxFiles = 1u << 26;
 constexpr std::size_t kMaxObstacles = 1u << 24;
+constexpr std::uint32_t kMinPageSize = 1u << 12;  // no Linux architecture has smaller pages
+constexpr std::uint32_t kMaxPageSize = 1u << 20;  // nor larger than 256 KiB
 
 [[noreturn]] void bad(const FrameReader &r, const std::string &what) {
     throw ImageError(fmt::format("{}: {}", r.where(), what));
@@ -51,6 +54,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.sq_flags = o.sq_flags();
     s.sq_thread_pid = o.sq_thread_pid();
     s.sq_thread_cpu = o.sq_thread_cpu();
+    s.sq_thread_known = !o.sq_thread_unknown();
     s.nr_files = o.nr_files();
     s.nr_bufs = o.nr_bufs();
     if (o.has_buf_groups()) s.buf_groups = o.buf_groups();
@@ -64,6 +68,7 @@ model::RingState get_state(const FrameReader &r, const pb::RingState &o) {
     s.iowq_max[0] = o.iowq_max(0);
     s.iowq_max[1] = o.iowq_max(1);
     if (o.has_inflight()) s.inflight = o.inflight();
+    if (o.has_tasks_inflight()) s.tasks_inflight = o.tasks_inflight();
     s.waiting = o.waiting();
     s.restricted = o.restricted();
     return s;
@@ -137,6 +142,15 @@ private:
         s.pfn.ok = h.pfn_ok();
         s.pfn.reason = h.pfn_unavailable();
         s.partial.assign(h.partial().begin(), h.partial().end());
+        // Segment offsets and frame counts are in the dumping system's
+        // pages. Images from before the field: this system's.
+        if (h.page_size()) {
+            if (!std::has_single_bit(h.page_size()) || h.page_size() < kMinPageSize || h.page_size() > kMaxPageSize)
+                bad(reader_, fmt::format("page size {}", h.page_size()));
+            s.page_size = h.page_size();
+        } else {
+            s.page_size = model::system_page_size();
+        }
         scope_ = Scope::top;
     }
 
@@ -225,7 +239,8 @@ private:
         auto &files = cur_ring().files;
         bound(reader_, files.size(), static_cast<std::size_t>(c.files_size()), kMaxFixedFiles, "fixed files");
         for (auto &f : c.files())
-            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known()});
+            files.push_back({f.slot(), f.file(), f.ino(), f.dev(), f.mode(), f.name(), {}, f.fds_known(),
+                             f.name_is_dentry(), !f.inode_unknown()});
     }
 
     void buffer(const pb::Buffer &o) {

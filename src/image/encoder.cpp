@@ -85,6 +85,7 @@ void put_state(pb::RingState &o, const model::RingState &s) {
     o.set_sq_flags(s.sq_flags);
     o.set_sq_thread_pid(s.sq_thread_pid);
     o.set_sq_thread_cpu(s.sq_thread_cpu);
+    o.set_sq_thread_unknown(!s.sq_thread_known);
     o.set_nr_files(s.nr_files);
     o.set_nr_bufs(s.nr_bufs);
     if (s.buf_groups) o.set_buf_groups(*s.buf_groups);
@@ -97,6 +98,7 @@ void put_state(pb::RingState &o, const model::RingState &s) {
     o.add_iowq_max(s.iowq_max[0]);
     o.add_iowq_max(s.iowq_max[1]);
     if (s.inflight) o.set_inflight(*s.inflight);
+    if (s.tasks_inflight) o.set_tasks_inflight(*s.tasks_inflight);
     o.set_waiting(s.waiting);
     o.set_restricted(s.restricted);
 }
@@ -136,6 +138,7 @@ private:
         for (int pid : info_.pids) h->add_pids(pid);
         h->set_with_pages(info_.with_pages);
         h->set_forced(info_.forced);
+        h->set_page_size(snap_.page_size);
         emit(w_, rec);
     }
 
@@ -217,6 +220,8 @@ private:
                 e.set_mode(f.mode);
                 e.set_name(f.name);
                 e.set_fds_known(f.fds_known);
+                e.set_name_is_dentry(f.name_is_dentry);
+                e.set_inode_unknown(!f.inode_known);
             });
         }
         c.flush();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "records.h"
+#include "render/name_text.h"
 
 namespace ud::image {
 namespace {
@@ -52,7 +53,8 @@ std::string plural(std::uint64_t n, const char *one, const char *many) {
 std::string waiting_lists(std::uint32_t bits) {
     static const std::pair<std::uint32_t, const char *> names[] = {
         {UD_BUSY_POLL, "armed polls"},   {UD_BUSY_TIMEOUT, "timeouts"}, {UD_BUSY_IOPOLL, "iopoll"},
-        {UD_BUSY_DEFER, "drain queue"}, {UD_BUSY_TASKWORK, "task work"},
+        {UD_BUSY_DEFER, "drain queue"}, {UD_BUSY_TASKWORK, "task work"}, {UD_BUSY_URING_CMD, "uring_cmd"},
+        {UD_BUSY_FUTEX, "futex waits"},  {UD_BUSY_WAITID, "waitid"},
     };
     std::string s;
     for (auto &[bit, name] : names) {
@@ -84,6 +86,12 @@ void quiescence(const RingState &s, std::vector<std::pair<ObstacleKind, std::str
                                                      : std::string("requests in flight");
         if (!lists.empty()) what += " (waiting in: " + lists + ")";
         out.emplace_back(ObstacleKind::in_flight, what);
+    } else if (!s.inflight) {
+        // Requests can be in flight on no list (block I/O in progress):
+        // without a count that says none are, the ring is not called quiet.
+        out.emplace_back(ObstacleKind::state_unknown,
+                         "cannot tell whether requests are in flight: this kernel keeps no per-ring count, and the "
+                         "tasks using the ring have requests in flight or could not be counted");
     }
 }
 
@@ -127,7 +135,7 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
             std::string where = ring_label(r);
             std::vector<std::pair<ObstacleKind, std::string>> found;
             if (!r.state_known) {
-                found.emplace_back(ObstacleKind::state_unknown, "state unknown: fdinfo printed nothing (uring_lock held)");
+                found.emplace_back(ObstacleKind::state_unknown, "state unknown: uring_lock held, fdinfo did not print the ring's tables");
             } else {
                 quiescence(r.state, found);
                 unrestorable(r.state, found);
@@ -140,7 +148,7 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
                 std::string detail = fmt::format("buffer slot {}: {} memory", r.buffers[bi].slot,
                                                  collect::memory_kind_name(m.kind));
                 if (m.kind == collect::MemoryKind::unmapped) detail = fmt::format("buffer slot {}: not mapped", r.buffers[bi].slot);
-                if (!m.path.empty()) detail += " (" + m.path + ")";
+                if (!m.path.empty()) detail += " (" + render::name_text(m.path) + ")";
                 out.push_back({ObstacleKind::buffer_memory, p.pid, ri, r.buffers[bi].slot, where, std::move(detail)});
             }
         }

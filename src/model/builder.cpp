@@ -5,27 +5,15 @@
 #include <algorithm>
 
 #include "model/consistency.h"
+#include "model/describe.h"
 #include "model/file_path.h"
 
 namespace ud::model {
 namespace {
 
-constexpr std::uint64_t kPageShift = 12;
 // Ids of files whose address was another file earlier in the snapshot: no
 // kernel address has bit 62 set without bit 63.
 constexpr std::uint64_t kReusedFile = 1ULL << 62;
-constexpr std::uint64_t kPageSize = 1ULL << kPageShift;
-
-const char *table_name(std::uint32_t table) {
-    switch (table) {
-    case UD_TABLE_FILES: return "fixed-file table";
-    case UD_TABLE_BUFS: return "registered-buffer table";
-    case UD_TABLE_EPOLL: return "epoll tree";
-    case UD_TABLE_TCTX: return "thread io_uring context";
-    case UD_TABLE_PATH: return "path";
-    default: return "table";
-    }
-}
 
 }  // namespace
 
@@ -91,8 +79,14 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
     s.iowq_max[1] = r.iowq_max[1];
     // The cache count races with the ring's own use; a count above what was
     // allocated says only that, and leaves the number unknown.
+    // In flight: allocated less idle where the kernel counts per ring;
+    // elsewhere 0 only when the tasks using the ring have nothing in flight
+    // at all (a per-task count cannot be split between rings).
     if (r.req_allocated != UD_UNKNOWN && r.req_cached != UD_UNKNOWN && r.req_cached <= r.req_allocated)
         s.inflight = r.req_allocated - r.req_cached;
+    else if (r.req_allocated == UD_UNKNOWN && r.tasks_inflight == 0)
+        s.inflight = 0;
+    if (r.req_allocated == UD_UNKNOWN && r.tasks_inflight != UD_UNKNOWN) s.tasks_inflight = r.tasks_inflight;
     s.waiting = r.busy;
     s.restricted = r.restricted != 0;
 
@@ -428,13 +422,16 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
     // context): no fd, no thread refers to them.
     for (auto &p : snap_.processes)
         std::erase_if(p.rings, [](const Ring &r) { return !r.fd && r.users.empty(); });
+    // Pages of the system the records came from (the snapshot's, which its
+    // reader set): bv_offset is in bytes of the folio.
+    const std::uint32_t shift = page_shift(snap_.page_size);
     for (auto &p : snap_.processes) {
         for (auto &ring : p.rings) {
             for (auto &s : ring.segments) {
                 // bv_offset may run past the first page of a folio: the
                 // segment's frame is the one holding its first byte.
-                std::uint64_t first = s.offset >> kPageShift;
-                s.offset &= kPageSize - 1;
+                std::uint64_t first = s.offset >> shift;
+                s.offset &= snap_.page_size - 1;
                 if (snap_.pfn.ok && struct_page_size && s.page >= vmemmap_base)
                     s.pfn = (s.page - vmemmap_base) / struct_page_size + first;
                 s.page = 0;

@@ -22,9 +22,10 @@ public:
     void add(const ud_hdr &rec);
 
     // Copies the tables of rings and epolls that were emitted under another
-    // process (alias records), converts page addresses to frames and sorts
-    // processes by pid. `vmemmap_base`/`page_size` are the calibrated
-    // struct page array base and stride; ignored unless snap.pfn.ok.
+    // process (alias records), converts page addresses to frames (in pages of
+    // snap.page_size) and sorts processes by pid. `vmemmap_base` and
+    // `struct_page_size` are the calibrated struct page array base and
+    // stride; ignored unless snap.pfn.ok.
     void finish(std::uint64_t vmemmap_base, std::uint64_t struct_page_size);
 
 private:

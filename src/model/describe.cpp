@@ -5,6 +5,8 @@
 #include <iterator>
 #include <utility>
 
+#include "records.h"
+
 namespace ud::model {
 namespace {
 
@@ -68,5 +70,16 @@ const char *inode_type(std::uint32_t mode) {
 }
 
 std::string dev_str(std::uint32_t kdev) { return fmt::format("{}:{}", kdev >> 20, kdev & 0xfffff); }
+
+const char *table_name(std::uint32_t table) {
+    switch (table) {
+    case UD_TABLE_FILES: return "fixed-file table";
+    case UD_TABLE_BUFS: return "registered-buffer table";
+    case UD_TABLE_EPOLL: return "epoll tree";
+    case UD_TABLE_TCTX: return "thread io_uring context";
+    case UD_TABLE_PATH: return "path";
+    default: return "table";
+    }
+}
 
 }  // namespace ud::model

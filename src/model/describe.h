@@ -16,6 +16,9 @@ std::string setup_flags_str(std::uint32_t flags);
 // "reg", "dir", "sock", "fifo", "chr", "blk", "lnk", or "anon" (no type bits).
 const char *inode_type(std::uint32_t mode);
 
+// What a UD_TABLE_* (bpf/records.h) is called in partial reasons.
+const char *table_name(std::uint32_t table);
+
 // "maj:min" from the kernel's dev_t encoding.
 std::string dev_str(std::uint32_t kdev);
 

@@ -15,9 +15,10 @@ struct PfnRun {
     std::uint64_t count = 0;  // frames
 };
 
-// Frames each segment covers, from its first byte's frame and its length.
-std::uint64_t segment_frames(const Segment &s);
+// Frames each segment covers, from its first byte's frame and its length,
+// in pages of page_size bytes (Snapshot::page_size).
+std::uint64_t segment_frames(const Segment &s, std::uint64_t page_size);
 
-std::vector<PfnRun> pfn_runs(const Segment *begin, const Segment *end);
+std::vector<PfnRun> pfn_runs(const Segment *begin, const Segment *end, std::uint64_t page_size);
 
 }  // namespace ud::model

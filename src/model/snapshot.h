@@ -2,6 +2,10 @@
 // shape every front end (show, top, dump, image) consumes. Readers fill it,
 // views only read it. Kernel addresses ("identity" fields) join records and
 // are never printed.
+//
+// Every struct compares field by field (a defaulted operator==), so that a
+// field added here is compared wherever snapshots are, without a word
+// changed: the image round-trip tests rely on it (tests/support/model_compare.h).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +13,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "model/page_size.h"
 
 namespace ud::model {
 
@@ -19,6 +25,8 @@ using FileId = std::uint64_t;
 struct FdSpan {
     std::uint32_t begin = 0;
     std::uint32_t count = 0;
+
+    bool operator==(const FdSpan &) const = default;
 };
 
 // One struct file that a ring slot or an epoll item refers to.
@@ -30,12 +38,16 @@ struct FileInfo {
     std::uint64_t magic = 0; // superblock s_magic (0 when unknown)
     std::string path;        // as /proc/PID/fd/N shows it
     bool path_truncated = false;
+
+    bool operator==(const FileInfo &) const = default;
 };
 
 struct TaskFd {
     int fd = -1;
     FileId file = 0;
     std::uint64_t f_op = 0;  // BPF reader only: what calibration identifies files by
+
+    bool operator==(const TaskFd &) const = default;
 };
 
 struct Segment {
@@ -43,6 +55,8 @@ struct Segment {
     std::uint64_t page = 0;    // struct page address (BPF reader only; not printed)
     std::uint32_t offset = 0;  // offset of the first byte in that frame
     std::uint32_t len = 0;
+
+    bool operator==(const Segment &) const = default;
 };
 
 struct Buffer {
@@ -54,6 +68,8 @@ struct Buffer {
     bool kernel = false;          // kernel-provided (ublk), no user address
     std::uint32_t seg_begin = 0;  // range in Ring::segments
     std::uint32_t seg_count = 0;
+
+    bool operator==(const Buffer &) const = default;
 };
 
 struct FixedFile {
@@ -62,9 +78,18 @@ struct FixedFile {
     std::uint64_t ino = 0;
     std::uint32_t dev = 0;
     std::uint32_t mode = 0;
-    std::string name;  // procfs fallback only: the dentry name fdinfo prints
+    std::string name;  // procfs fallback only: what fdinfo printed for the slot
     FdSpan fds;
     bool fds_known = true;  // false: the fallback could not tell which fds hold it
+    // procfs fallback before 6.14: `name` is the dentry's own name (no
+    // directory, possibly empty), not a path; the path is unknown. From 6.14
+    // fdinfo prints the full path and this stays false.
+    bool name_is_dentry = false;
+    // false: the fallback could not tell which inode this is (fdinfo names
+    // the file only): ino, dev and mode are unknown, not 0.
+    bool inode_known = true;
+
+    bool operator==(const FixedFile &) const = default;
 };
 
 struct RingState {
@@ -91,14 +116,25 @@ struct RingState {
     // Requests the ring holds inside the kernel (BPF reader only): allocated
     // and not idle in its cache. Empty when this kernel does not count them.
     std::optional<std::uint32_t> inflight;
+    // Kernels without a per-ring count (6.1, 6.12): requests the tasks using
+    // the ring (and its SQPOLL thread) have in flight in any of their rings.
+    // inflight is 0 when this is 0, and unknown otherwise.
+    std::optional<std::uint32_t> tasks_inflight;
     std::uint32_t waiting = 0;  // kernel lists holding requests, UD_BUSY_* bits (bpf/records.h)
     bool restricted = false;    // IORING_REGISTER_RESTRICTIONS applied
+    // false: whether an SQPOLL thread exists is unknown (procfs fallback on
+    // a kernel whose fdinfo printed SqThread -1 without knowing).
+    bool sq_thread_known = true;
+
+    bool operator==(const RingState &) const = default;
 };
 
 // A thread whose io_uring context refers to the ring.
 struct RingUser {
     int tid = 0;
     int reg_index = -1;  // slot in registered_rings[], -1: only submitted to it
+
+    bool operator==(const RingUser &) const = default;
 };
 
 struct Ring {
@@ -109,11 +145,16 @@ struct Ring {
     FileId file = 0;
     std::uint32_t layout = 0;    // enum ud_layout the BPF side used (0 in the fallback)
     RingState state;
-    bool state_known = true;     // false: fdinfo printed nothing (uring_lock held)
+    // false: the procfs fallback could not read the ring's state: its
+    // uring_lock was held, and fdinfo printed nothing (6.15 on) or only the
+    // counters without the tables (before); Snapshot::partial says which.
+    bool state_known = true;
     std::vector<FixedFile> files;
     std::vector<Buffer> buffers;
     std::vector<Segment> segments;
     std::uint64_t files_counted = 0;  // summary snapshots: used slots (files is empty)
+
+    bool operator==(const Ring &) const = default;
 };
 
 struct EpollItem {
@@ -125,6 +166,8 @@ struct EpollItem {
     std::uint32_t sdev = 0;  // procfs fallback: superblock device from fdinfo
     FdSpan fds;
     bool fds_known = true;  // false: the fallback could not tell which fds hold it
+
+    bool operator==(const EpollItem &) const = default;
 };
 
 struct Epoll {
@@ -134,6 +177,8 @@ struct Epoll {
     FileId file = 0;
     std::vector<EpollItem> items;
     std::uint64_t items_counted = 0;  // summary snapshots: items (items is empty)
+
+    bool operator==(const Epoll &) const = default;
 };
 
 struct Process {
@@ -145,6 +190,8 @@ struct Process {
     std::vector<Epoll> epolls;
 
     bool empty() const { return rings.empty() && epolls.empty(); }
+
+    bool operator==(const Process &) const = default;
 };
 
 enum class Source { bpf, procfs };
@@ -152,6 +199,8 @@ enum class Source { bpf, procfs };
 struct PfnStatus {
     bool ok = false;
     std::string reason;  // why not, when !ok
+
+    bool operator==(const PfnStatus &) const = default;
 };
 
 struct Snapshot {
@@ -166,11 +215,16 @@ struct Snapshot {
     // A summary (top's list): fixed files and epoll items only counted,
     // buffers without segments.
     bool summary = false;
+    // Bytes per page on the system the snapshot was read on: what segment
+    // offsets and frame counts are in. An image keeps it.
+    std::uint32_t page_size = system_page_size();
 
     const FileInfo *file(FileId id) const {
         auto it = files.find(id);
         return it == files.end() ? nullptr : &it->second;
     }
+
+    bool operator==(const Snapshot &) const = default;
 };
 
 }  // namespace ud::model

@@ -2,8 +2,6 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,27 +14,33 @@ namespace ud::render {
 
 using namespace ud::model;
 
-std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(sb.GetString(), sb.GetSize());
-}
-
 const std::string &JsonLines::path_fields(FileId id, const std::string &fallback) {
-    if (id == last_id_ && fallback.empty()) return *last_path_;
-    auto [it, fresh] = paths_.try_emplace(id);
-    if (fresh || !fallback.empty()) {
-        const FileInfo *info = snap_.file(id);
-        const std::string &path = info && !info->path.empty() ? info->path : fallback;
-        it->second = path.empty() ? std::string("\"path\":null,") : "\"path\":" + json_quote(path) + ",";
-        if (info && info->path_truncated) it->second += "\"path_truncated\":true,";
-    }
-    if (fallback.empty()) {
+    // Cached per file; the text a reader printed in place of a file it
+    // could not identify (the procfs fallback's slots, which share id 0)
+    // belongs to its slot and is formatted each time.
+    if (id == last_id_) return *last_path_;
+    if (auto it = paths_.find(id); it != paths_.end()) {
         last_id_ = id;
         last_path_ = &it->second;
+        return it->second;
     }
-    return it->second;
+    const FileInfo *info = snap_.file(id);
+    if (!info || info->path.empty()) {
+        scratch_.clear();
+        if (fallback.empty())
+            scratch_ = "\"path\":null,";
+        else
+            append_name_members(scratch_, "path", fallback);
+        if (info && info->path_truncated) scratch_ += "\"path_truncated\":true,";
+        return scratch_;
+    }
+    std::string &out = paths_[id];
+    out.clear();
+    append_name_members(out, "path", info->path);
+    if (info->path_truncated) out += "\"path_truncated\":true,";
+    last_id_ = id;
+    last_path_ = &out;
+    return out;
 }
 
 void JsonLines::append(std::string_view s) { buf_.append(s.data(), s.data() + s.size()); }
@@ -113,7 +117,19 @@ std::string_view JsonLines::fixed_file(const Process &p, const FixedFile &f) {
         append(f.fds.count ? ",\"descriptorless\":false," : ",\"descriptorless\":true,");
     else
         append(",\"descriptorless\":null,");
-    append(path_fields(f.file, f.name));
+    if (f.name_is_dentry) {
+        // fdinfo before 6.14: the dentry's own name, not a path.
+        append("\"path\":null,\"name\":");
+        append(json_quote(f.name));
+        buf_.push_back(',');
+    } else {
+        append(path_fields(f.file, f.name));
+    }
+    if (!f.inode_known) {
+        // The procfs fallback knows no inode for it: unknown, not 0/anon.
+        append("\"ino\":null,\"type\":null}");
+        return {buf_.data(), buf_.size()};
+    }
     std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
     std::uint32_t dev = f.dev ? f.dev : (info ? info->dev : 0);
     std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);

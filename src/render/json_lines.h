@@ -2,7 +2,8 @@
 // items, fixed files, buffer segments) are written one object per line,
 // formatted here with fmt into a reusable buffer and handed to the shared
 // writer as raw values: about a tenth of the instructions of a key-by-key
-// writer. Strings (paths) are escaped once per file, by RapidJSON.
+// writer. Paths are written once per file, as name_json.h says (RapidJSON
+// escapes them; `path_b64` carries a path that is not UTF-8).
 #pragma once
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <unordered_map>
 
 #include "model/snapshot.h"
+#include "render/name_json.h"
 
 namespace ud::render {
 
@@ -25,7 +27,9 @@ public:
     std::string_view segment(const model::Segment &s);
 
 private:
-    // `"path":"...",` (or null) plus `"path_truncated":true,` when so.
+    // `"path":"...",` (or null), `"path_b64":"...",` when the path is not
+    // UTF-8, and `"path_truncated":true,` when so: the file's path, or
+    // `fallback` for an id without one.
     const std::string &path_fields(model::FileId id, const std::string &fallback);
     void fds(const model::Process &p, model::FdSpan span, bool known);
     void append(std::string_view s);
@@ -33,11 +37,9 @@ private:
     const model::Snapshot &snap_;
     fmt::memory_buffer buf_;
     std::unordered_map<model::FileId, std::string> paths_;
+    std::string scratch_;
     model::FileId last_id_ = ~0ULL;
     const std::string *last_path_ = nullptr;
 };
-
-// A string as a JSON string literal, quotes included.
-std::string json_quote(std::string_view s);
 
 }  // namespace ud::render

@@ -5,14 +5,16 @@
 #include <rapidjson/writer.h>
 
 #include <cstring>
+#include <string>
 #include <variant>
+
+#include "render/utf8.h"
 
 namespace ud::render {
 
-// The writers work on a StringBuffer, which RapidJSON's vectorised string
-// scanning (RAPIDJSON_SSE2) supports and FileWriteStream does not; the
-// buffer goes to the FILE whenever it passes kFlushAt, so memory stays
-// bounded whatever the document's size.
+// The writers work on a StringBuffer, which goes to the FILE whenever it
+// passes kFlushAt, so memory stays bounded whatever the document's size.
+// (Not RAPIDJSON_SSE2: see the Makefile.)
 struct JsonOut::Impl {
     static constexpr std::size_t kFlushAt = 1 << 16;
     std::FILE *out;
@@ -58,11 +60,18 @@ JsonOut &JsonOut::end_array() {
     impl_->with([](auto &w) { w.EndArray(); });
     return *this;
 }
+// Whatever a caller passes, the document stays valid UTF-8: bytes that are
+// not (a message quoting a name, text read from an image) become U+FFFD.
+// Names whose exact bytes matter go through name_kv (name_json.h).
 JsonOut &JsonOut::key(std::string_view k) {
+    std::string valid;
+    if (!is_utf8(k)) k = valid = utf8_lossy(k);
     impl_->with([&](auto &w) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); });
     return *this;
 }
 JsonOut &JsonOut::str(std::string_view v) {
+    std::string valid;
+    if (!is_utf8(v)) v = valid = utf8_lossy(v);
     impl_->with([&](auto &w) { w.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); });
     return *this;
 }

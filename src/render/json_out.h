@@ -21,6 +21,9 @@ public:
     JsonOut &end_object();
     JsonOut &begin_array();
     JsonOut &end_array();
+    // Keys and strings are written as valid UTF-8 whatever they hold (bytes
+    // that are not become U+FFFD); a name whose bytes matter goes through
+    // name_kv (name_json.h).
     JsonOut &key(std::string_view k);
     JsonOut &str(std::string_view v);
     JsonOut &u64(std::uint64_t v);

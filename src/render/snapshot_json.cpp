@@ -5,6 +5,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "render/json_lines.h"
+#include "render/name_json.h"
 
 namespace ud::render {
 namespace {
@@ -53,6 +54,7 @@ void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
         j.key("sq_thread").begin_object().kv_i("pid", s.sq_thread_pid).kv_i("cpu", s.sq_thread_cpu).end_object();
     else
         j.key("sq_thread").null();
+    if (!s.sq_thread_known) j.kv_b("sq_thread_unknown", true);
     if (s.buf_groups) j.kv_u("buf_groups", *s.buf_groups); else j.key("buf_groups").null();
     if (s.personalities) j.kv_u("personalities", *s.personalities); else j.key("personalities").null();
     if (s.counts_partial) j.kv_b("counts_partial", true);
@@ -60,6 +62,7 @@ void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
     j.kv_b("napi", s.napi).kv_b("zcrx", s.zcrx);
     j.key("iowq_max").begin_array().u64(s.iowq_max[0]).u64(s.iowq_max[1]).end_array();
     if (s.inflight) j.kv_u("inflight", *s.inflight); else j.key("inflight").null();
+    if (s.tasks_inflight) j.kv_u("tasks_inflight", *s.tasks_inflight);
     j.kv_u("waiting", s.waiting).kv_b("restricted", s.restricted);
     j.kv_u("file_slots", s.nr_files).kv_u("buffer_slots", s.nr_bufs);
 
@@ -95,7 +98,8 @@ void snapshot_json(JsonOut &j, const Snapshot &snap) {
     j.begin_object();
     j.key("processes").begin_array();
     for (auto &p : snap.processes) {
-        j.begin_object().kv_i("pid", p.pid).kv("comm", p.comm);
+        j.begin_object().kv_i("pid", p.pid);
+        name_kv(j, "comm", p.comm);
         j.key("io_uring").begin_array();
         for (auto &r : p.rings) ring_json(j, lines, p, r);
         j.end_array();

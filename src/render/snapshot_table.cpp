@@ -11,6 +11,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "model/pfn_runs.h"
+#include "render/name_text.h"
 
 namespace ud::render {
 namespace {
@@ -104,8 +105,11 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
     }
     out += '\n';
     if (!r.state_known) {
-        out += "    state unknown: fdinfo printed nothing (uring_lock held)\n";
-    } else {
+        out += "    state unknown: uring_lock held, fdinfo did not print the ring's tables\n";
+        out += "    fixed files: unknown\n    registered buffers: unknown\n";
+        return;
+    }
+    {
         fmt::format_to(it, "    flags {}  entries sq {} cq {}\n", setup_flags_str(s.flags), s.sq_entries, s.cq_entries);
         fmt::format_to(it, "    sq head {} tail {} cached {}  cq head {} tail {} cached {}  overflow {}{}\n",
                        s.sq_head, s.sq_tail, s.cached_sq_head, s.cq_head, s.cq_tail, s.cached_cq_tail,
@@ -113,7 +117,8 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         auto opt = [](const std::optional<std::uint32_t> &v) { return v ? std::to_string(*v) : std::string("?"); };
         fmt::format_to(it, "    sqpoll {}  buf_groups {}{}  personalities {}  eventfd {}  iowq {}/{}\n",
                        s.sq_thread_pid >= 0 ? fmt::format("pid {} cpu {}", s.sq_thread_pid, s.sq_thread_cpu)
-                                            : std::string("-"),
+                       : s.sq_thread_known  ? std::string("-")
+                                            : std::string("?"),
                        opt(s.buf_groups), s.counts_partial ? "+" : "", opt(s.personalities),
                        s.has_eventfd ? (*s.has_eventfd ? "yes" : "no") : "?", s.iowq_max[0], s.iowq_max[1]);
     }
@@ -123,9 +128,17 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
         for (auto &f : r.files) {
             const FileInfo *info = snap.file(f.file);
             std::uint64_t ino = f.ino ? f.ino : (info ? info->ino : 0);
+            std::uint32_t mode = f.mode ? f.mode : (info ? info->mode : 0);
+            // The procfs fallback may know neither inode nor type ("?",
+            // never type anon, inode 0), and before 6.14 only the dentry's
+            // name.
+            bool known = f.inode_known;
+            std::string name =
+                f.name_is_dentry ? fmt::format("name \"{}\" (path unknown)", name_text(f.name)) : std::string();
             fmt::format_to(it, "    {:>7}  {:<10} {:<5} {:>10}  {}{}\n", f.slot, f.fds_known ? fds_str(p, f.fds) : "?",
-                           inode_type(f.mode ? f.mode : (info ? info->mode : 0)), ino,
-                           path_of(snap, f.file, f.name), !f.fds_known || f.fds.count ? "" : "  (no fd)");
+                           known ? inode_type(mode) : "?", known ? std::to_string(ino) : "?",
+                           f.name_is_dentry ? name : name_text(path_of(snap, f.file, f.name)),
+                           !f.fds_known || f.fds.count ? "" : "  (no fd)");
         }
     }
     fmt::format_to(it, "    registered buffers: {} of {} slots\n", r.buffers.size(), s.nr_bufs);
@@ -186,8 +199,7 @@ void epoll_table(std::string &out, const Snapshot &snap, const Process &p, const
         pad_to(row, start + 8);
         append_padded(row, m->second, 19);
         fmt::format_to(at, FMT_COMPILE("{:<#18x} {:>7} "), item.data, item.ino);
-        const std::string &path = path_of(snap, item.file, {});
-        row.append(path.data(), path.data() + path.size());
+        append_name_text(row, path_of(snap, item.file, {}));
         row.append(note, note + std::strlen(note));
         row.push_back('\n');
         out.append(row.data(), row.size());
@@ -200,7 +212,7 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
     std::vector<std::string> out;
     if (!snap.pfn.ok || !b.seg_count) return out;
     const Segment *first = r.segments.data() + b.seg_begin;
-    for (auto &run : pfn_runs(first, first + b.seg_count)) {
+    for (auto &run : pfn_runs(first, first + b.seg_count, snap.page_size)) {
         if (run.count == 1)
             out.push_back(fmt::format("pfn {:#x} (1)", run.first));
         else
@@ -210,8 +222,8 @@ std::vector<std::string> frame_runs(const Snapshot &snap, const Ring &r, const B
 }
 
 void process_table(std::string &out, const Snapshot &snap, const Process &p) {
-    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, p.comm, p.rings.size(),
-                   p.epolls.size());
+    fmt::format_to(std::back_inserter(out), "pid {}  {}  rings {}  epolls {}\n", p.pid, name_text(p.comm),
+                   p.rings.size(), p.epolls.size());
     for (auto &r : p.rings) ring_table(out, snap, p, r);
     for (auto &e : p.epolls) epoll_table(out, snap, p, e);
 }

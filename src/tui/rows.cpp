@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "model/pfn_runs.h"
+#include "render/name_text.h"
 
 namespace ud::tui {
 
@@ -14,13 +13,12 @@ namespace {
 
 // Frames behind a ring's buffers: from its segments when read, otherwise
 // (summary snapshots, the /proc fallback) the pages the buffers span.
-std::uint64_t pages_of(const model::Ring &r) {
+std::uint64_t pages_of(const model::Ring &r, std::uint64_t page) {
     std::uint64_t n = 0;
     if (!r.segments.empty()) {
-        for (auto &s : r.segments) n += model::segment_frames(s);
+        for (auto &s : r.segments) n += model::segment_frames(s, page);
         return n;
     }
-    static const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     for (auto &b : r.buffers) n += (b.addr % page + b.len + page - 1) / page;
     return n;
 }
@@ -54,7 +52,7 @@ const char *column_title(Column c) {
     }
 }
 
-ProcRow make_row(const model::Process &p, const RateTracker &rates) {
+ProcRow make_row(const model::Process &p, const RateTracker &rates, std::uint32_t page_size) {
     ProcRow row;
     row.pid = p.pid;
     row.comm = p.comm;
@@ -63,7 +61,7 @@ ProcRow make_row(const model::Process &p, const RateTracker &rates) {
     for (auto &r : p.rings) {
         row.files += r.files.empty() ? r.files_counted : r.files.size();
         row.buffers += r.buffers.size();
-        row.pages += pages_of(r);
+        row.pages += pages_of(r, page_size);
         row.overflow += r.state.cq_overflow;
     }
     for (auto &e : p.epolls) row.items += e.items.empty() ? e.items_counted : e.items.size();
@@ -81,7 +79,7 @@ std::vector<ProcRow> make_rows(const model::Snapshot &snap, const RateTracker &r
                                Column by) {
     std::vector<ProcRow> rows;
     for (auto &p : snap.processes) {
-        ProcRow row = make_row(p, rates);
+        ProcRow row = make_row(p, rates, snap.page_size);
         if (row_matches(row, filter)) rows.push_back(std::move(row));
     }
     auto num = [&](const ProcRow &r) -> double {
@@ -117,10 +115,12 @@ std::string format_titles(Column sorted_by) {
                        t[4], t[5], t[6], t[7], t[8], t[9], t[10]);
 }
 
+// The name is escaped before it is cut to its column: a cut escape is still
+// no control byte.
 std::string format_row(const ProcRow &r, Column) {
-    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", r.pid, r.comm, r.rings,
-                       r.epolls, r.files, r.buffers, r.pages, r.items, rate_text(r.rate, false),
-                       rate_text(r.rate, true), r.overflow);
+    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", r.pid,
+                       render::name_text(r.comm), r.rings, r.epolls, r.files, r.buffers, r.pages, r.items,
+                       rate_text(r.rate, false), rate_text(r.rate, true), r.overflow);
 }
 
 }  // namespace ud::tui

@@ -23,7 +23,8 @@ struct ProcRow {
     std::optional<Rate> rate;  // empty until the process was seen twice
 };
 
-ProcRow make_row(const model::Process &p, const RateTracker &rates);
+// page_size: the snapshot's (Snapshot::page_size), for PAGES.
+ProcRow make_row(const model::Process &p, const RateTracker &rates, std::uint32_t page_size);
 
 // Rows of the snapshot that pass the filter (a PID prefix or a part of the
 // command name; empty: all), sorted by `by`: numbers largest first, PID and

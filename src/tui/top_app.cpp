@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "render/name_text.h"
 #include "tui/cursor.h"
 #include "tui/detail.h"
 #include "tui/rates.h"
@@ -206,8 +207,9 @@ private:
         else
             lines.push_back("the process is gone");
         detail_count_ = lines.size();
-        put_line(1, p ? "details of pid " + std::to_string(p->pid) + " (" + p->comm + ")" : "details",
-                 term_->titles());
+        std::string title = "details";
+        if (p) title += " of pid " + std::to_string(p->pid) + " (" + render::name_text(p->comm) + ")";
+        put_line(1, title, term_->titles());
         detail_.fit(detail_count_, list_height());
         for (std::size_t i = 0; i < list_height() && detail_.top() + i < lines.size(); i++)
             put_line(static_cast<int>(i) + 2, lines[detail_.top() + i]);

@@ -14,8 +14,9 @@ FUZZ_FLAGS   := -g -O1 -std=c++20 -fsanitize=fuzzer,address,undefined -fno-sanit
 # The decoder, the check and the renderers image show uses.
 FUZZ_SRCS    := tests/fuzz/image_fuzz.cpp src/image/framing.cpp src/image/decoder.cpp \
 	src/image/image_check.cpp src/image/restorability.cpp src/collect/memory_map.cpp \
-	src/model/join.cpp src/model/describe.cpp src/model/pfn_runs.cpp \
-	src/render/json_out.cpp src/render/snapshot_json.cpp src/render/snapshot_table.cpp
+	src/model/join.cpp src/model/describe.cpp src/model/pfn_runs.cpp src/model/page_size.cpp \
+	src/render/json_out.cpp src/render/json_lines.cpp src/render/snapshot_json.cpp src/render/snapshot_table.cpp \
+	src/render/name_json.cpp src/render/name_text.cpp src/render/utf8.cpp
 FUZZ_OBJS    := $(patsubst %.cpp,$(FUZZ_BUILD)/%.o,$(FUZZ_SRCS)) $(FUZZ_BUILD)/uringdump.pb.o
 
 $(FUZZ_BUILD)/%.o: %.cpp $(PROTO_HDR)

@@ -41,7 +41,7 @@ bool shell_installed(const char *shell) {
     std::string probe = std::string("command -v ") + shell + " >/dev/null 2>&1";
     if (std::system(probe.c_str()) == 0) return true;
     if (in_ci()) FAIL(shell << " is not installed (make deps installs it)");
-    MESSAGE("skipped: " << shell << " is not installed");
+    skip(std::string(shell) + " is not installed");
     return false;
 }
 

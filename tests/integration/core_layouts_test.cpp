@@ -14,7 +14,9 @@
 
 #include "records.h"
 #include "support/env.h"
+#include "support/kernel.h"
 #include "uringdump.skel.h"
+#include "uringdump_text.skel.h"
 
 using namespace ud::test;
 
@@ -63,16 +65,33 @@ bool load_and_run(const char *btf, std::uint32_t *layout, std::uint64_t *page_si
     return ok;
 }
 
+// Loads the pinnable text iterators relocated against `btf`.
+bool load_text(const char *btf, std::string *why) {
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
+    uringdump_text_bpf *skel = uringdump_text_bpf__open_opts(&opts);
+    if (!skel) {
+        *why = "open failed";
+        return false;
+    }
+    int err = uringdump_text_bpf__load(skel);
+    if (err) *why = std::string("text iterators: load failed: ") + std::strerror(-err);
+    uringdump_text_bpf__destroy(skel);
+    return err == 0;
+}
+
 }  // namespace
 
 TEST_CASE("CO-RE: the programs load against 6.1, 6.12 and 6.18 BTF and pick each kernel's layout") {
     if (!need_bpf()) return;
     libbpf_set_print(nullptr);
+    // The running kernel's layout from its own BTF: 6.13 replaced the flat
+    // file_table.files[] and user_bufs[] with io_rsrc_data tables.
+    const std::uint32_t running = kernel_has_field("io_ring_ctx", "buf_table") ? UD_LAYOUT_RSRC : UD_LAYOUT_FLAT;
     const Case cases[] = {
-        {"tests/data/btf/linux-6.1.170-min.btf", UD_LAYOUT_FLAT},
-        {"tests/data/btf/linux-6.12.95-min.btf", UD_LAYOUT_FLAT},
+        {"tests/data/btf/linux-6.1.192-min.btf", UD_LAYOUT_FLAT},
+        {"tests/data/btf/linux-6.12.118-min.btf", UD_LAYOUT_FLAT},
         {"tests/data/btf/linux-6.18.44-min.btf", UD_LAYOUT_RSRC},
-        {"/sys/kernel/btf/vmlinux", UD_LAYOUT_RSRC},
+        {"/sys/kernel/btf/vmlinux", running},
     };
     for (auto &c : cases) {
         INFO("BTF " << c.btf);
@@ -82,5 +101,6 @@ TEST_CASE("CO-RE: the programs load against 6.1, 6.12 and 6.18 BTF and pick each
         REQUIRE_MESSAGE(load_and_run(c.btf, &layout, &page_size, &why), why);
         CHECK(layout == c.layout);
         CHECK(page_size == 64);
+        CHECK_MESSAGE(load_text(c.btf, &why), why);
     }
 }

@@ -1,12 +1,15 @@
 // dump, then image show: the image of a fixture renders exactly as show does
-// of the same fixture, decodes with protoc and the shipped schema, and with
-// --pages holds what /proc/PID/mem holds.
+// of the same fixture, holds its snapshot field by field, decodes with protoc
+// and the shipped schema, and with --pages holds what /proc/PID/mem holds.
 #include <doctest/doctest.h>
 
+#include "collect/collector.h"
 #include "support/env.h"
 #include "support/fixture.h"
+#include "support/image_bytes.h"
 #include "support/image_file.h"
 #include "support/json.h"
+#include "support/model_compare.h"
 #include "support/procfs_truth.h"
 #include "support/run.h"
 
@@ -28,6 +31,21 @@ void check_image_shows_as_show(const Fixture &fx, const std::string &image, cons
     auto show_table = with({"show", fx.pid_str()}), image_table = run_uringdump({"image", "show", image});
     CHECK(image_table.code == 0);
     CHECK(image_table.out == show_table.out);
+}
+
+// The image's snapshot against one collected here right after, field by
+// field: what the renderers never print must come back too. The fixtures
+// are still, so only the moment of collection differs.
+void check_image_model(const Fixture &fx, const std::string &image, bool procfs) {
+    ud::image::Image img = decode_image(read_file(image));
+    ud::collect::Collector c({procfs});
+    auto live = c.snapshot({fx.pid()});
+    REQUIRE(live.processes.size() == 1);
+    auto diff = model_differences(live, img.snap, {.same_moment = false});
+    std::string listed;
+    for (auto &d : diff) listed += d + "\n";
+    INFO(listed);
+    CHECK(diff.empty());
 }
 
 // The concatenated contents of each buffer in an image, by buffer address.
@@ -54,6 +72,7 @@ TEST_CASE("dump: image show gives what show gives of the same fixture (rings, ep
         auto r = run_uringdump({"dump", fx.pid_str(), "-o", dir.file("x.img")});
         REQUIRE(r.code == 0);
         check_image_shows_as_show(fx, dir.file("x.img"), {});
+        check_image_model(fx, dir.file("x.img"), false);
     }
 }
 
@@ -64,6 +83,7 @@ TEST_CASE("dump: an image read through /proc shows as show --procfs does") {
     auto r = run_uringdump({"--procfs", "dump", "--force", fx.pid_str(), "-o", dir.file("x.img")});
     REQUIRE(r.code == 0);
     check_image_shows_as_show(fx, dir.file("x.img"), {"--procfs"});
+    check_image_model(fx, dir.file("x.img"), true);
     auto check = run_uringdump({"image", "check", "-j", dir.file("x.img")});
     CHECK(check.code == 5);
     auto doc = parse_json(check.out);

@@ -67,7 +67,8 @@ TEST_CASE("dump --force: killed at any point, the image it replaces stays whole"
     CHECK(read_file(dir.file("x.img")) == before);
     auto names = dir.entries();
     REQUIRE(names.size() == 2);
-    CHECK(names[0].rfind(".x.img.uringdump-tmp-", 0) == 0);
+    CHECK(names[0].rfind(".uringdump-tmp-", 0) == 0);
+    CHECK(names[0].size() == 31);  // the prefix and 16 hex digits
     CHECK(run_uringdump({"image", "check", dir.file(names[0])}).code == 0);
 }
 
@@ -112,4 +113,31 @@ TEST_CASE("dump: the image is mode 0600 whatever the umask") {
     struct stat st;
     REQUIRE(::stat(dir.file("x.img").c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0600);
+}
+
+TEST_CASE("dump --force: a name of 250 bytes is created and replaced (the temporary name always fits)") {
+    if (!need_bpf()) return;
+    Fixture fx({"ring"});
+    TempDir dir;
+    const std::string name(250, 'n');  // NAME_MAX is 255
+    const std::string path = dir.file(name);
+    // Without --force the image is linked from an anonymous file: no
+    // temporary name at all.
+    REQUIRE(run_uringdump({"dump", fx.pid_str(), "-o", path}).code == 0);
+    // With --force over it, and with --force where nothing is yet.
+    auto r = run_uringdump({"dump", "--force", fx.pid_str(), "-o", path});
+    CHECK(r.err == "");
+    CHECK(r.code == 0);
+    REQUIRE(::unlink(path.c_str()) == 0);
+    r = run_uringdump({"dump", "--force", fx.pid_str(), "-o", path});
+    CHECK(r.err == "");
+    CHECK(r.code == 0);
+    CHECK(dir.entries() == std::vector<std::string>{name});
+    CHECK(run_uringdump({"image", "check", path}).code == 0);
+    // Killed between link and rename, the name left is the short one.
+    REQUIRE(kill_at("linked", {"dump", "--force", fx.pid_str(), "-o", path}));
+    auto names = dir.entries();
+    REQUIRE(names.size() == 2);
+    CHECK(names[0].rfind(".uringdump-tmp-", 0) == 0);
+    CHECK(names[1] == name);
 }

@@ -67,7 +67,7 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
 TEST_CASE("man page: clean under mandoc -Tlint; every command, option and exit code documented") {
     if (std::system("command -v mandoc >/dev/null 2>&1") != 0) {
         if (in_ci()) FAIL("mandoc is not installed (make deps installs it)");
-        MESSAGE("skipped: mandoc is not installed");
+        skip("mandoc is not installed");
         return;
     }
     auto lint = run({"mandoc", "-Tlint", "man/uringdump.8"});

@@ -218,3 +218,27 @@ TEST_CASE("iter pin: bad kinds, paths outside bpffs and existing names are refus
         CHECK(r.out.empty());
     }
 }
+
+TEST_CASE("iter unpin: a pin this user may not open is a permission error, exit 4, and stays") {
+    if (!need_bpf()) return;
+    Pin pin("not-yours");
+    REQUIRE(run_uringdump({"iter", "pin", "epoll", pin.path()}).code == 0);
+    // As the unprivileged user nobody: the pin is root's, mode 0600.
+    auto r = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                  "--bounding-set=-all", uringdump_bin(), "iter", "unpin", pin.path()});
+    CHECK(r.code == 4);
+    CHECK(r.out.empty());
+    auto l = lines(r.err);
+    REQUIRE(l.size() == 1);
+    CHECK(l[0].find("no permission") != std::string::npos);
+    CHECK(l[0].find("Permission denied") != std::string::npos);
+    CHECK(l[0].find("not an iterator") == std::string::npos);
+    struct stat st;
+    CHECK(::stat(pin.path().c_str(), &st) == 0);
+    // A name that does not exist is said to be missing.
+    Pin missing("missing");
+    r = run_uringdump({"iter", "unpin", missing.path()});
+    CHECK(r.code == 1);
+    REQUIRE(lines(r.err).size() == 1);
+    CHECK(r.err.find("No such file") != std::string::npos);
+}

@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <map>
+#include <sstream>
 #include <tuple>
 
 #include "support/env.h"
@@ -76,8 +78,43 @@ TEST_CASE("show: epoll table decodes event masks and marks stale tfds") {
     REQUIRE(r.code == 0);
     CHECK(r.out.find("IN|OUT|ERR|HUP|ET") != std::string::npos);
     CHECK(r.out.find("IN|ERR|HUP|ONESHOT") != std::string::npos);
-    CHECK(r.out.find("(tfd reused)") != std::string::npos);
-    CHECK(r.out.find("(tfd closed)") == std::string::npos);  // both stale tfds were reused by the fixture
     for (auto &line : lines(r.out)) CHECK(line.size() <= 100);
     CHECK(r.out.find("anon_inode:[eventpoll]") != std::string::npos);
+}
+
+TEST_CASE("show: a stale tfd is marked closed or reused as /proc/PID/fd has the number") {
+    if (!need_bpf()) return;
+    Fixture fx({"epoll"});
+    int closed = fx.truth()["closed_tfd"].GetInt(), reused = fx.truth()["reused_tfd"].GetInt();
+    // The kernel's side: one number names nothing, the other another file
+    // than the item's.
+    auto fds = open_fds(fx.pid());
+    REQUIRE(std::find(fds.begin(), fds.end(), closed) == fds.end());
+    REQUIRE(std::find(fds.begin(), fds.end(), reused) != fds.end());
+    std::string reused_path;
+    for (auto &it : fx.truth()["epolls"][0]["items"].GetArray())
+        if (it["tfd"].GetInt() == reused) reused_path = it["path"].GetString();
+    REQUIRE(!reused_path.empty());
+    REQUIRE(fd_link(fx.pid(), reused) != reused_path);
+
+    auto r = run_uringdump({"show", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    // Item rows start with their tfd; the mark ends the row.
+    auto row_of = [&](int tfd) {
+        for (auto &line : lines(r.out)) {
+            std::istringstream in(line);
+            int first = -1;
+            if ((in >> first) && first == tfd && line.find("0x") != std::string::npos) return line;
+        }
+        return std::string();
+    };
+    std::string closed_row = row_of(closed), reused_row = row_of(reused);
+    INFO(r.out);
+    CHECK(closed_row.size() > std::string("  (tfd closed)").size());
+    CHECK(closed_row.ends_with("  (tfd closed)"));
+    CHECK(reused_row.ends_with("  (tfd reused)"));
+    // Every other item's tfd holds its file: no mark.
+    int marked = 0;
+    for (auto &line : lines(r.out)) marked += line.find("(tfd ") != std::string::npos;
+    CHECK(marked == 2);
 }

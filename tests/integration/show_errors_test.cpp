@@ -53,6 +53,8 @@ TEST_CASE("show: odd command lines are exit 2 with one line") {
     check_one_error_line(run_uringdump({"show", "--frobnicate"}), 2, "unknown option");
     check_one_error_line(run_uringdump({"-x", "show"}), 2, "unknown option");
     check_one_error_line(run_uringdump({"frobnicate"}), 2, "unknown command");
+    // An empty word is a command that does not exist, not a missing one.
+    check_one_error_line(run_uringdump({""}), 2, "unknown command ''");
     auto none = run_uringdump({});
     CHECK(none.code == 2);
     CHECK(none.out.empty());

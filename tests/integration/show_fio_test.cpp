@@ -55,7 +55,7 @@ TEST_CASE("show -j: fio's ring (registered file, 8 fixed buffers) while it runs"
     if (!need_bpf()) return;
     if (::system("command -v fio >/dev/null 2>&1") != 0) {
         if (in_ci()) FAIL("fio is not installed (make deps installs it)");
-        MESSAGE("skipped: fio is not installed");
+        skip("fio is not installed");
         return;
     }
     std::string file = "/tmp/ud_fio_" + std::to_string(::getpid());

@@ -1,9 +1,12 @@
 // top, driven for real inside tmux (send-keys, capture-pane) against fixture
 // processes, and top -b as plain text.
 #include <doctest/doctest.h>
+#include <dirent.h>
 #include <signal.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,6 +45,33 @@ void start_top(Tmux &t, const std::vector<int> &pids, const std::string &extra =
     std::string cmd = uringdump_bin() + " top -d 0.3 " + extra;
     for (int p : pids) cmd += " " + std::to_string(p);
     t.line(cmd + "; echo TOP_DONE");
+}
+
+// The top started in t: the uringdump child of the pane's shell, so that a
+// test signals exactly the process it started, never another run's (as
+// pkill -f would). 0 if there is none.
+pid_t top_pid(const Tmux &t) {
+    std::string pane = run({"tmux", "display-message", "-p", "-t", t.name(), "#{pane_pid}"}).out;
+    int shell = std::atoi(pane.c_str());
+    if (shell <= 0) return 0;
+    DIR *d = ::opendir("/proc");
+    if (!d) return 0;
+    pid_t found = 0;
+    while (dirent *e = ::readdir(d)) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+        // /proc/PID/stat: "PID (COMM) STATE PPID ..."; COMM may hold spaces.
+        std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
+        std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        auto open = stat.find('('), close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos) continue;
+        std::istringstream rest(stat.substr(close + 1));
+        std::string state;
+        int ppid = 0;
+        rest >> state >> ppid;
+        if (ppid == shell && stat.substr(open + 1, close - open - 1) == "uringdump") found = std::atoi(e->d_name);
+    }
+    ::closedir(d);
+    return found;
 }
 
 bool back_at_prompt(Tmux &t) {
@@ -180,7 +210,9 @@ TEST_CASE("top: resize, processes that come and go, SIGTERM restores the termina
     }));
     CHECK(!row_of(t.screen(), ring.pid()).empty());
     // SIGTERM: the loop ends and endwin runs; the shell gets its prompt.
-    run({"pkill", "-TERM", "-f", "uringdump top -d 0.3"});
+    pid_t top = top_pid(t);
+    REQUIRE(top > 0);
+    CHECK(::kill(top, SIGTERM) == 0);
     CHECK(back_at_prompt(t));
 }
 

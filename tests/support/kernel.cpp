@@ -66,4 +66,15 @@ KernelVersion kernel_version() {
     return v;
 }
 
+bool fdinfo_all_or_nothing() {
+    KernelVersion v = kernel_version();
+    return v.at_least(6, 15) || (v.major == 6 && v.minor == 14 && v.patch >= 8);
+}
+
+bool fdinfo_file_paths() { return kernel_version().at_least(6, 14); }
+
+bool fdinfo_sq_thread_needs_sq_lock() { return !kernel_version().at_least(6, 7); }
+
+bool fdinfo_personalities() { return !kernel_version().at_least(6, 16); }
+
 }  // namespace ud::test

@@ -6,11 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "support/kernel.h"
 
 namespace ud::test {
 
@@ -43,6 +47,47 @@ std::optional<std::string> fdinfo_value(const std::string &text, const std::stri
     return std::nullopt;
 }
 
+namespace {
+
+// "%5u: " at the start of a line; from slot 10000 on the number fills the width.
+bool slot_line(const std::string &line) {
+    auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    auto digits = line.substr(0, colon);
+    digits.erase(0, digits.find_first_not_of(' '));
+    return !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// seq_file_path() writes ' ', '\t', '\n' and '\\' as three-digit octal.
+std::string unescape_seq_path(const std::string &s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); i++) {
+        auto octal = [&](std::size_t k) { return s[k] >= '0' && s[k] <= '7'; };
+        if (s[i] == '\\' && i + 3 < s.size() && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 3), nullptr, 8));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// slot -> the text after "%5u: " of a section's slot lines.
+std::map<unsigned, std::string> slot_texts(const std::string &text, const std::string &section) {
+    std::map<unsigned, std::string> out;
+    for (auto &line : fdinfo_section(text, section)) {
+        if (!slot_line(line)) continue;
+        auto colon = line.find(':');
+        std::string rest = line.substr(colon + 1);
+        if (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+        out[static_cast<unsigned>(std::stoul(line.substr(0, colon)))] = rest;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<std::string> fdinfo_section(const std::string &text, const std::string &section) {
     std::istringstream in(text);
     std::string line;
@@ -50,19 +95,67 @@ std::vector<std::string> fdinfo_section(const std::string &text, const std::stri
     bool inside = false;
     while (std::getline(in, line)) {
         if (inside) {
-            // Entries are indented ("  op=..", "%5u: .."), except slot lines
-            // from slot 10000 on, which fill the whole width of %5u.
-            auto colon = line.find(':');
-            bool indented = !line.empty() && (line[0] == ' ' || line[0] == '\t');
-            bool slot = colon != std::string::npos && colon > 0 &&
-                        line.substr(0, colon).find_first_not_of("0123456789") == std::string::npos;
-            if (!indented && !slot) break;
+            bool entry = slot_line(line) || (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ' &&
+                                             !std::isdigit(static_cast<unsigned char>(line[2])));
+            if (!entry) break;
             out.push_back(line);
         } else if (line.rfind(section + ":", 0) == 0) {
             inside = true;
         }
     }
     return out;
+}
+
+std::map<unsigned, std::string> fdinfo_files(const std::string &text) {
+    std::map<unsigned, std::string> out;
+    for (auto &[slot, rest] : slot_texts(text, "UserFiles")) {
+        if (fdinfo_file_paths())
+            out[slot] = unescape_seq_path(rest);
+        else if (rest != "<none>")
+            out[slot] = rest;
+    }
+    return out;
+}
+
+std::map<unsigned, std::string> fdinfo_bufs(const std::string &text) {
+    std::map<unsigned, std::string> out;
+    for (auto &[slot, rest] : slot_texts(text, "UserBufs"))
+        if (rest != "<none>" && rest.rfind("0xffffffffffffffff/", 0) != 0) out[slot] = rest;
+    return out;
+}
+
+std::optional<std::string> dentry_name_of(int pid, const std::string &fd_path) {
+    auto bracketed = [&](const char *prefix) { return fd_path.rfind(prefix, 0) == 0 && fd_path.back() == ']'; };
+    if (bracketed("pipe:[")) return std::string();
+    if (fd_path.rfind("anon_inode:", 0) == 0) return fd_path.substr(std::strlen("anon_inode:"));
+    if (bracketed("socket:[")) {
+        std::string ino = fd_path.substr(8, fd_path.size() - 9);
+        std::ifstream f("/proc/" + std::to_string(pid) + "/net/unix");
+        std::string line;
+        std::getline(f, line);  // Num RefCount Protocol Flags Type St Inode Path
+        while (std::getline(f, line)) {
+            std::istringstream cols(line);
+            std::string num, refs, proto, flags, type, st, inode;
+            cols >> num >> refs >> proto >> flags >> type >> st >> inode;
+            if (inode == ino) return type == "0001" ? std::optional<std::string>("UNIX-STREAM") : std::nullopt;
+        }
+        return std::nullopt;
+    }
+    std::string name = fd_path.substr(fd_path.rfind('/') + 1);
+    const std::string deleted = " (deleted)";
+    if (name.size() > deleted.size() && name.compare(name.size() - deleted.size(), deleted.size(), deleted) == 0)
+        name.resize(name.size() - deleted.size());
+    if (name.size() >= 32) return std::nullopt;
+    return name;
+}
+
+bool fdinfo_read_locked(const std::string &text) {
+    if (fdinfo_all_or_nothing()) return !fdinfo_value(text, "SqHead");
+    if (!fdinfo_value(text, "SqHead")) return false;
+    unsigned files = std::stoul(fdinfo_value(text, "UserFiles").value_or("0"));
+    unsigned bufs = std::stoul(fdinfo_value(text, "UserBufs").value_or("0"));
+    bool lines = !slot_texts(text, "UserFiles").empty() || !slot_texts(text, "UserBufs").empty();
+    return (files || bufs) && !lines;
 }
 
 std::vector<EpollLine> fdinfo_epoll(const std::string &text) {
@@ -88,7 +181,9 @@ std::optional<std::uint64_t> pagemap_pfn(int pid, std::uint64_t addr) {
     int f = ::open(("/proc/" + std::to_string(pid) + "/pagemap").c_str(), O_RDONLY);
     if (f < 0) return std::nullopt;
     std::uint64_t entry = 0;
-    ssize_t n = ::pread(f, &entry, sizeof(entry), static_cast<off_t>(addr / 4096 * 8));
+    // One entry per page of this system's size.
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    ssize_t n = ::pread(f, &entry, sizeof(entry), static_cast<off_t>(addr / page * 8));
     ::close(f);
     if (n != 8 || !(entry >> 63)) return std::nullopt;
     return entry & ((1ULL << 55) - 1);

@@ -9,7 +9,13 @@
 
 namespace ud::test {
 
+// Buffer 0 of the first ring: longer than one piece of contents (1 MiB).
+constexpr std::uint64_t kBigBuffer = (1u << 20) + 8192;
+
 model::Snapshot sample_snapshot();
+
+// The same as the /proc fallback would have it: source and page frames.
+model::Snapshot sample_procfs_snapshot();
 
 // A memory kind for every buffer of sample_snapshot(), plain and not.
 collect::BufferMemoryMap sample_memory(const model::Snapshot &snap);

@@ -61,3 +61,47 @@ TEST_CASE("json lines: items, files and segments are valid JSON with the right v
     REQUIRE_FALSE(d.Parse(noframe.c_str()).HasParseError());
     CHECK(d["pfn"].IsNull());
 }
+
+TEST_CASE("json lines: the fallback's slots of unknown files each keep what fdinfo printed for them") {
+    // They share file id 0. A 6.1 table: slot 3 a dentry name, slot 10 a
+    // pipe's empty one (which once came out as slot 3's name); a 6.18 table:
+    // full paths; an epoll item of unknown file after them: no path.
+    Snapshot snap;
+    Process p;
+    Ring r;
+    // As the fallback makes them: fds and inode unknown.
+    FixedFile named{3, 0, 0, 0, 0, "ud_fixture_SSs6WH", {}, false, true, false};
+    FixedFile empty{10, 0, 0, 0, 0, "", {}, false, true, false};
+    FixedFile path{3, 0, 0, 0, 0, "/tmp/ud_fixture_SSs6WH (deleted)", {}, false, false, false};
+    FixedFile pipe{10, 0, 0, 0, 0, "pipe:[17223]", {}, false, false, false};
+    r.files = {named, empty, path, pipe};
+    p.rings.push_back(r);
+    Epoll e;
+    e.items = {{5, 1, 2, 0, 0, 0, {}, false}};
+    p.epolls.push_back(e);
+    join_fds(p);
+    JsonLines lines(snap);
+    rapidjson::Document d;
+    auto parse = [&](std::string_view s) {
+        std::string text(s);
+        REQUIRE_FALSE(d.Parse(text.c_str()).HasParseError());
+    };
+
+    parse(lines.fixed_file(p, p.rings[0].files[0]));
+    CHECK(d["path"].IsNull());
+    CHECK(std::string(d["name"].GetString()) == "ud_fixture_SSs6WH");
+    CHECK(d["fds"].IsNull());
+    CHECK(d["ino"].IsNull());
+    REQUIRE(d.HasMember("type"));
+    CHECK(d["type"].IsNull());
+    parse(lines.fixed_file(p, p.rings[0].files[1]));
+    CHECK(d["path"].IsNull());
+    CHECK(std::string(d["name"].GetString()).empty());
+    parse(lines.fixed_file(p, p.rings[0].files[2]));
+    CHECK(std::string(d["path"].GetString()) == "/tmp/ud_fixture_SSs6WH (deleted)");
+    CHECK_FALSE(d.HasMember("name"));
+    parse(lines.fixed_file(p, p.rings[0].files[3]));
+    CHECK(std::string(d["path"].GetString()) == "pipe:[17223]");
+    parse(lines.epoll_item(p, p.epolls[0].items[0]));
+    CHECK(d["path"].IsNull());
+}

@@ -66,13 +66,13 @@ TEST_CASE("frame runs: contiguous frames merge, gaps split, partial pages count"
     segs[1] = {0x101, 0, 0, 4096};
     segs[2] = {0x200, 0, 0, 8192};     // two frames
     segs[3] = {0x202, 0, 0, 10};
-    auto runs = pfn_runs(segs.data(), segs.data() + segs.size());
+    auto runs = pfn_runs(segs.data(), segs.data() + segs.size(), 4096);
     REQUIRE(runs.size() == 2);
     CHECK(runs[0].first == 0x100);
     CHECK(runs[0].count == 2);
     CHECK(runs[1].first == 0x200);
     CHECK(runs[1].count == 3);
-    CHECK(segment_frames({0, 0, 4000, 200}) == 2);  // crosses into a second frame
+    CHECK(segment_frames({0, 0, 4000, 200}, 4096) == 2);  // crosses into a second frame
 }
 
 TEST_CASE("join: slots and items find every fd of their file, in fd order") {

@@ -84,7 +84,7 @@ TEST_CASE("rows count listed and summary-counted files and items alike") {
     Process p = proc(1, "server", {full, counted});
     p.epolls.push_back(ep);
     RateTracker none;
-    auto row = make_row(p, none);
+    auto row = make_row(p, none, 4096);
     CHECK(row.rings == 2);
     CHECK(row.files == 43);
     CHECK(row.items == 1000);
