@@ -422,6 +422,21 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
     // context): no fd, no thread refers to them.
     for (auto &p : snap_.processes)
         std::erase_if(p.rings, [](const Ring &r) { return !r.fd && r.users.empty(); });
+    // A ring only a thread's context refers to, with no fd of the process
+    // and in no thread's registered rings, is one the process does not
+    // hold: its fd was closed and its release is still on the way out of
+    // close(2) (a deferred fput), or another process holds it (a child
+    // that inherited the fd). The context keeps it until the ring's exit
+    // work removes it; it is not the process's to show.
+    for (auto &p : snap_.processes)
+        std::erase_if(p.rings, [&](const Ring &r) {
+            bool registered = std::any_of(r.users.begin(), r.users.end(), [](const RingUser &u) { return u.reg_index >= 0; });
+            if (r.fd || registered) return false;
+            snap_.partial.push_back(fmt::format("{}: held by no fd or registered ring of the process (being closed, "
+                                                "or held by another process); not shown",
+                                                model::ring_where(p.pid, r)));
+            return true;
+        });
     // Pages of the system the records came from (the snapshot's, which its
     // reader set): bv_offset is in bytes of the folio.
     const std::uint32_t shift = page_shift(snap_.page_size);
