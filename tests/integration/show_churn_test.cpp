@@ -11,7 +11,7 @@
 // core here), so the run count is a function of a time budget with a floor:
 // the runs go on until there are at least kFloor documents and the budget
 // (UD_CHURN_SECONDS, default 20 s) is spent. kFloor is 1000 on the host and
-// 100 under emulation (a CPU model named "QEMU": the qemu TCG runs of 6.1
+// 40 under emulation (a CPU model named "QEMU": the qemu TCG runs of 6.1
 // and 6.12 are about 10x slower); UD_CHURN_RUNS sets it. Two readers run at
 // once, half of the documents per PID (the churners and foreigners alive at
 // that moment), half system-wide.
@@ -56,7 +56,11 @@ long env_long(const char *name, long def) {
     return v && *v ? std::atol(v) : def;
 }
 
-long run_floor() { return env_long("UD_CHURN_RUNS", emulated() ? 100 : 1000); }
+long run_floor() { return env_long("UD_CHURN_RUNS", emulated() ? 40 : 1000); }
+
+// The supervisor's kill interval, ms: a show under emulation takes seconds,
+// which at the host's pace would find nearly every PID it was given gone.
+std::string kill_ms() { return emulated() ? "1500" : "100"; }
 double run_budget_s() { return static_cast<double>(env_long("UD_CHURN_SECONDS", 20)); }
 
 // What one kind of process (churner or foreigner) can ever have.
@@ -315,7 +319,7 @@ void report(const char *what, const Tally &t, double seconds) {
 
 TEST_CASE("show -j under churn: every item is one its process can have, every buffer whole") {
     if (!need_bpf()) return;
-    Fixture fx({"churn", "3", "2"});
+    Fixture fx({"churn", "3", "2", kill_ms()});
     const Truth truth = truth_of(fx);
     const long floor = run_floor();
     const double budget = run_budget_s();
@@ -373,7 +377,7 @@ TEST_CASE("show -j under churn: every item is one its process can have, every bu
 
 TEST_CASE("dump --force under churn: every image written passes image check; refusals exit 5") {
     if (!need_bpf()) return;
-    Fixture fx({"churn", "3", "2"});
+    Fixture fx({"churn", "3", "2", kill_ms()});
     const Truth truth = truth_of(fx);
     TempDir dir;
     // A tenth of the show test's runs: each is a dump and a check.
