@@ -17,6 +17,7 @@
 #include "collect/process_memory.h"
 #include "image/atomic_file.h"
 #include "image/encoder.h"
+#include "image/image_check.h"
 #include "image/stop_point.h"
 #include "render/name_json.h"
 #include "render/name_text.h"
@@ -126,7 +127,22 @@ int run_dump(Context &ctx) {
     const model::Snapshot snap = take_snapshot(ctx, pids);
     collect::BufferMemoryMap memory = collect::classify_buffers(snap);
     std::vector<image::Obstacle> obstacles = image::find_obstacles(snap, memory);
+    image::ImageInfo info = image_info(ctx, pids, obstacles);
+    // What `image check` would say of the image: a snapshot it would reject
+    // is never written, not even with --force (the collector drops what it
+    // finds torn; this is the same check image check makes, run before the
+    // image exists rather than after).
+    std::vector<std::string> flaws = image::check_parts(info, snap, memory, {});
+    for (auto &flaw : flaws)
+        obstacles.push_back({image::ObstacleKind::partial, 0, {}, {}, "snapshot", "inconsistent: " + flaw});
     if (check) return report_check(ctx, obstacles);
+    if (!flaws.empty()) {
+        diag_obstacles("obstacle", obstacles);
+        throw Error(kNotRestorable,
+                    fmt::format("not dumped: the snapshot is inconsistent ({} flaw{}: image check would reject the "
+                                "image), which --force does not override",
+                                flaws.size(), flaws.size() == 1 ? "" : "s"));
+    }
     if (!obstacles.empty() && !force) {
         diag_obstacles("obstacle", obstacles);
         throw Error(kNotRestorable,
@@ -136,7 +152,6 @@ int run_dump(Context &ctx) {
     }
     diag_obstacles("note", obstacles, "marked in the image: ");
 
-    image::ImageInfo info = image_info(ctx, pids, std::move(obstacles));
     bool first_read = true;
     image::ContentReader read = [&](int pid, std::uint64_t addr, std::span<char> out) {
         if (first_read) image::stop_point("pages");
@@ -153,6 +168,8 @@ int run_dump(Context &ctx) {
         report_written(ctx, snap, w, stats, info);
     } catch (const std::system_error &e) {
         throw Error(kError, fmt::format("{}: {}", render::name_text(output), e.code().message()));
+    } catch (const std::runtime_error &e) {
+        throw Error(kError, e.what());  // the encoder's, never a bad image (exit 6)
     }
     return kOk;
 }

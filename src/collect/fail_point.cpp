@@ -7,9 +7,13 @@
 
 namespace ud::collect {
 
-void fail_point(const char *name) {
+bool fail_point_armed(const char *name) {
     const char *want = std::getenv("URINGDUMP_TEST_FAIL");
-    if (want && std::strcmp(want, name) == 0)
+    return want && std::strcmp(want, name) == 0;
+}
+
+void fail_point(const char *name) {
+    if (fail_point_armed(name))
         throw std::runtime_error(std::string("failure injected at ") + name + " (URINGDUMP_TEST_FAIL)");
 }
 

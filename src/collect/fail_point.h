@@ -4,10 +4,16 @@
 //
 // Points: "resume" (BpfReader: the first resume pass of a collection, its
 // cursors stored and the programs in resume mode, about to read).
+//
+// fail_point_armed(NAME) only says whether NAME is the point asked for, for
+// hooks that change data instead of throwing: "tear" (Collector: after its
+// consistency check, the first buffer with segments loses its last one, as
+// a table torn in a way no check before dump caught would come).
 #pragma once
 
 namespace ud::collect {
 
 void fail_point(const char *name);
+bool fail_point_armed(const char *name);
 
 }  // namespace ud::collect
