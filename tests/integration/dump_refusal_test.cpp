@@ -171,7 +171,9 @@ TEST_CASE("dump: a snapshot image check would reject is refused, even with --for
     INFO("dump --check: exit " << check.code << "\n" << check.out << check.err);
     CHECK(check.code == 5);
     bool named = false;
-    for (auto &o : parse_json(check.out)["obstacles"].GetArray())
+    // The document outlives the loop (a temporary in the range would not).
+    const auto check_doc = parse_json(check.out);
+    for (auto &o : check_doc["obstacles"].GetArray())
         named |= std::string(o["detail"].GetString()).find("inconsistent") != std::string::npos;
     CHECK(named);
     // Untorn, the same ring is written and its image passes image check.
