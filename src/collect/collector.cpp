@@ -79,12 +79,22 @@ Collector::Collector(CollectOptions opts) {
 namespace {
 
 // URINGDUMP_TEST_FAIL=tear: what dump must refuse on its own (fail_point.h).
+// A buffer with segments loses its last one; failing that (its buffers
+// dropped as changed while read), a fixed file names no file of the
+// snapshot: either way something to tear whenever there is anything.
 void tear_for_test(model::Snapshot &snap) {
     for (auto &p : snap.processes)
         for (auto &r : p.rings)
             for (auto &b : r.buffers)
                 if (b.seg_count > 0) {
                     b.seg_count--;
+                    return;
+                }
+    for (auto &p : snap.processes)
+        for (auto &r : p.rings)
+            for (auto &f : r.files)
+                if (f.file) {
+                    f.file = ~model::FileId{0};
                     return;
                 }
 }
@@ -103,7 +113,6 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
                                 "known for sockets only");
     }
     drop_flawed(snap);
-    if (fail_point_armed("tear")) tear_for_test(snap);
     const int self = static_cast<int>(::getpid());
     std::vector<model::Process> kept;
     for (auto &p : snap.processes) {
@@ -114,6 +123,9 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
         kept.push_back(std::move(p));
     }
     snap.processes = std::move(kept);
+    // After the filter: a tear in a process the caller did not ask for
+    // (the snapshot may hold others) would tear nothing it sees.
+    if (fail_point_armed("tear")) tear_for_test(snap);
     if (bpf_) fix_inexact_paths(snap);
     snap.taken_ns = now_ns();
     return snap;

@@ -7,8 +7,9 @@
 //
 // fail_point_armed(NAME) only says whether NAME is the point asked for, for
 // hooks that change data instead of throwing: "tear" (Collector: after its
-// consistency check, the first buffer with segments loses its last one, as
-// a table torn in a way no check before dump caught would come).
+// consistency check, the first buffer with segments loses its last one, or
+// else a fixed file names no file: a table torn in a way no check before
+// dump caught would come).
 #pragma once
 
 namespace ud::collect {
