@@ -28,7 +28,8 @@ LDFLAGS  += $(SANITIZE)
 # them) unescaped, which no JSON parser accepts (fixed upstream after 1.1.0).
 # Long strings are pre-formatted (render/json_lines.h); little is lost.
 CPPFLAGS += -Isrc -I$(BUILD) -Ibpf -DNDEBUG
-LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf -lncursesw
+# prometheus-cpp: pkg-config names them prometheus-cpp-pull and -core.
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf -lncursesw -lprometheus-cpp-pull -lprometheus-cpp-core
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -55,6 +56,7 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
 	zsh fish mandoc libncurses-dev tmux python3 \
+	prometheus-cpp-dev prometheus prometheus-node-exporter \
 	qemu-system-x86 busybox-static
 
 .PHONY: all clean test bench install uninstall deps demo

@@ -34,6 +34,11 @@ int cmd_top(Context &ctx);
 bool is_top_option(const std::string &arg);
 bool top_option_takes_value(const std::string &arg);
 int cmd_feature(Context &ctx);
+int cmd_export(Context &ctx);
+
+// export's own options, which main hands to it (cmd_export.cpp).
+bool is_export_option(const std::string &arg);
+bool export_option_takes_value(const std::string &arg);
 
 // Where a snapshot's time went (-d or UD_TIMING=1): filled by take_snapshot,
 // completed and printed on stderr by print_snapshot.

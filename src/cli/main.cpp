@@ -28,6 +28,10 @@ const Command kCommands[] = {
      "pin a text iterator in bpffs (read it with cat), list the pinned ones, remove one"},
     {"feature", cmd_feature, "feature",
      "probe what this kernel and these privileges allow: BTF, iterators, layout, page frames, fallback"},
+    {"export", cmd_export,
+     "export [--listen [ADDR:]PORT] [--min-interval S] | export --textfile DIR/NAME.prom [--interval S] [--once]",
+     "Prometheus metrics of every ring and epoll set, served over HTTP or written for node_exporter "
+     "(--aggregate comm)"},
 };
 
 void print_help(std::FILE *f) {
@@ -55,7 +59,14 @@ void print_help(std::FILE *f) {
                  "  -o, --output PATH   the image to write (not replaced unless --force)\n"
                  "      --force         write despite obstacles (marked in the image); replace PATH\n"
                  "      --pages         include the contents of every registered buffer\n"
-                 "      --check         only report whether an image could be written\n");
+                 "      --check         only report whether an image could be written\n"
+                 "\nOptions of export:\n"
+                 "      --listen [ADDR:]PORT     serve /metrics over HTTP (default 127.0.0.1:9975)\n"
+                 "      --min-interval SECONDS   read the kernel at most once per this (default 1)\n"
+                 "      --textfile DIR/NAME.prom write the metrics there for node_exporter instead\n"
+                 "      --interval SECONDS       between textfile writes (default 15)\n"
+                 "      --once                   write the textfile once and exit\n"
+                 "      --aggregate comm         sum over processes of the same comm, no pid label\n");
 }
 
 }  // namespace
@@ -112,6 +123,12 @@ int main_impl(int argc, char **argv) {
         if (is_option && name == "top" && is_top_option(a)) {
             ctx.args.push_back(a);
             if (top_option_takes_value(a) && i + 1 < argc) ctx.args.push_back(argv[++i]);
+            continue;
+        }
+        // export's options go to it (cmd_export.cpp parses them).
+        if (is_option && name == "export" && is_export_option(a)) {
+            ctx.args.push_back(a);
+            if (export_option_takes_value(a) && i + 1 < argc) ctx.args.push_back(argv[++i]);
             continue;
         }
         // The one option with a value: -o PATH, --output PATH, --output=PATH.

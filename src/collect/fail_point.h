@@ -2,8 +2,15 @@
 // throws std::runtime_error when it reaches the point NAME, so that a test
 // can see what a collection cut short leaves behind. No timing involved.
 //
+// NAME@N fails from the Nth time the point is reached on (counted from 1 in
+// this process), NAME@N-M only the Nth to the Mth time: a long-running
+// command (export) can read well, fail, and recover.
+//
 // Points: "resume" (BpfReader: the first resume pass of a collection, its
-// cursors stored and the programs in resume mode, about to read).
+// cursors stored and the programs in resume mode, about to read);
+// "collect" (BpfReader: every pass of a collection read, the snapshot not
+// yet finished); "export-memory" (export: the snapshot read, the buffers'
+// memory not yet classified).
 #pragma once
 
 namespace ud::collect {
