@@ -8,6 +8,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+# systemd looks in /usr/local/lib/systemd/system as well as /lib/systemd/system.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CXX      ?= g++
 CLANG    ?= clang
@@ -115,7 +117,10 @@ INSTALL_FILES := \
 	$(PREFIX)/share/bash-completion/completions/uringdump \
 	$(PREFIX)/share/zsh/vendor-completions/_uringdump \
 	$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish \
-	$(PREFIX)/share/uringdump/uringdump.proto
+	$(PREFIX)/share/uringdump/uringdump.proto \
+	$(MANDIR)/man8/uringdump-export.8 \
+	$(UNITDIR)/uringdump-export.service \
+	$(PREFIX)/share/uringdump/uringdump-alerts.yml
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uringdump
@@ -124,6 +129,11 @@ install: $(BIN)
 	install -D -m 0644 completions/_uringdump $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_uringdump
 	install -D -m 0644 completions/uringdump.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish
 	install -D -m 0644 $(PROTO_SRC) $(DESTDIR)$(PREFIX)/share/uringdump/uringdump.proto
+	install -D -m 0644 man/uringdump-export.8 $(DESTDIR)$(MANDIR)/man8/uringdump-export.8
+	install -D -m 0644 contrib/uringdump-alerts.yml $(DESTDIR)$(PREFIX)/share/uringdump/uringdump-alerts.yml
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(BINDIR)|g' contrib/uringdump-export.service > $(DESTDIR)$(UNITDIR)/uringdump-export.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uringdump-export.service
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))

@@ -138,7 +138,7 @@ bool wait_stop(const sigset_t &set, double seconds) {
 int run_textfile(exporter::Exporter &ex, const ExportArgs &e, const sigset_t &stop) {
     for (bool first = true;; first = false) {
         auto started = std::chrono::steady_clock::now();
-        ex.refresh();  // a failed read is written as such: the error metrics say it
+        bool read_ok = ex.refresh();  // a failed read is written as such: the error metrics say it
         try {
             exporter::write_textfile(e.textfile, exporter::to_text(ex.families()));
         } catch (const std::exception &err) {
@@ -147,7 +147,8 @@ int run_textfile(exporter::Exporter &ex, const ExportArgs &e, const sigset_t &st
             // report; later, it may come back (a remount): keep trying.
             if (first || e.once) return kError;
         }
-        if (e.once) return kOk;
+        // --once (cron): a failed read is a failure, after the file says so.
+        if (e.once) return read_ok ? kOk : kError;
         double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (wait_stop(stop, std::max(0.0, e.interval - spent))) return kOk;
     }

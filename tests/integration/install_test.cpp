@@ -44,7 +44,10 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
                            "/usr/share/bash-completion/completions/uringdump",
                            "/usr/share/zsh/vendor-completions/_uringdump",
                            "/usr/share/fish/vendor_completions.d/uringdump.fish",
-                           "/usr/share/uringdump/uringdump.proto"};
+                           "/usr/share/uringdump/uringdump.proto",
+                           "/usr/share/man/man8/uringdump-export.8",
+                           "/usr/lib/systemd/system/uringdump-export.service",
+                           "/usr/share/uringdump/uringdump-alerts.yml"};
     for (const char *f : files) {
         INFO(f);
         CHECK(exists(dest + f, &mode));
@@ -55,6 +58,11 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
     auto v = run({dest + "/usr/sbin/uringdump", "-V"});
     CHECK(v.code == 0);
     CHECK(v.out == run_uringdump({"--version"}).out);
+
+    // The unit runs the installed binary.
+    auto unit = run({"cat", dest + "/usr/lib/systemd/system/uringdump-export.service"}).out;
+    CHECK(unit.find("ExecStart=/usr/sbin/uringdump export") != std::string::npos);
+    CHECK(unit.find("@SBINDIR@") == std::string::npos);
 
     REQUIRE(run({"make", "-s", "uninstall", "DESTDIR=" + dest, "PREFIX=/usr"}).code == 0);
     for (const char *f : files) {
