@@ -83,7 +83,7 @@ std::string sel(const Fixture &fx, const std::string &more = "") {
 // One value from Prometheus, waited for (a scrape a second).
 void expect_prom(PrometheusServer &prom, const std::string &expr, double want) {
     INFO(expr);
-    auto got = prom.wait_value(expr, want, 20);
+    auto got = prom.wait_value(expr, want, 60);
     REQUIRE(got.has_value());
     CHECK(*got == want);
 }
@@ -205,7 +205,7 @@ TEST_CASE("export --listen: prometheus scrapes it; rings, slots, buffers, bytes,
     // when a scrape no longer has them).
     std::string w4sel = "uringdump_rings" + sel(*w4);
     w4.reset();
-    CHECK(prom.wait_absent(w4sel, 20));
+    CHECK(prom.wait_absent(w4sel, 60));
     CHECK(ex.daemon().alive());
 
     auto checked = promtool_check_metrics(ex.metrics());

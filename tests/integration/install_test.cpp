@@ -78,9 +78,20 @@ TEST_CASE("man page: clean under mandoc -Tlint; every command, option and exit c
         skip("mandoc is not installed");
         return;
     }
-    auto lint = run({"mandoc", "-Tlint", "man/uringdump.8"});
-    CHECK(lint.code == 0);
-    CHECK(lint.out.empty());
+    for (const char *page : {"man/uringdump.8", "man/uringdump-export.8"}) {
+        INFO(page);
+        auto lint = run({"mandoc", "-Tlint", page});
+        CHECK(lint.code == 0);
+        CHECK(lint.out.empty());
+    }
+    // export's own page: every option and metric family of the command.
+    std::string export_page = run({"sh", "-c", "mandoc -Tutf8 man/uringdump-export.8 | col -b"}).out;
+    for (const char *word : {"--listen", "--min-interval", "--textfile", "--interval", "--once", "--aggregate",
+                             "uringdump_pinned_pages", "uringdump_ring_cqes_posted_total",
+                             "uringdump_exporter_read_errors_total", "uringdump-export.service", "9975"}) {
+        INFO(word);
+        CHECK(export_page.find(word) != std::string::npos);
+    }
     std::string page = run({"mandoc", "-Tutf8", "man/uringdump.8"}).out;
     // Strip the overstrike bold of -Tutf8 (c\bc).
     std::string plain;
@@ -93,7 +104,8 @@ TEST_CASE("man page: clean under mandoc -Tlint; every command, option and exit c
     }
     for (const char *word : {"show", "top", "dump", "image", "iter pin", "iter list", "iter unpin", "feature",
                              "--json", "--pretty", "--debug", "--require-bpf", "--procfs", "--version", "--help",
-                             "--force", "--pages", "--check", "URINGDUMP_NO_BPF", "\"processes\""}) {
+                             "--force", "--pages", "--check", "URINGDUMP_NO_BPF", "\"processes\"", "export",
+                             "--listen", "--textfile", "uringdump-export(8)"}) {
         INFO(word);
         CHECK(plain.find(word) != std::string::npos);
     }

@@ -13,16 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "support/http.h"
+
 namespace ud::test {
-
-struct HttpReply {
-    int status = 0;  // 0: no connection or no reply
-    std::string body;
-};
-HttpReply http_get(int port, const std::string &path);
-
-// A port nobody listens on now (bound to 0 and released).
-int free_port();
 
 using LabelSet = std::map<std::string, std::string>;
 struct PromSample {
