@@ -154,7 +154,7 @@ void add_process(Sink &sink, const MetricsInput &in, const model::Process &p, st
         sink.add(kFileSlotsUsed, ring, static_cast<double>(r.files.empty() ? r.files_counted : r.files.size()));
         sink.add(kInflight, ring, s.inflight ? std::optional<double>(*s.inflight) : std::nullopt);
         if (in.aggregate_comm) {
-            if (const RingTotals *t = in.counters ? in.counters->comm(p.comm) : nullptr) {
+            if (const RingTotals *t = in.counters ? in.counters->comm(comm) : nullptr) {
                 const Labels c{{"comm", comm}};
                 sink.set(kSqesConsumed, c, static_cast<double>(t->sqes_consumed));
                 sink.set(kCqesPosted, c, static_cast<double>(t->cqes_posted));

@@ -1,5 +1,7 @@
 #include "export/ring_counters.h"
 
+#include "render/utf8.h"
+
 namespace ud::exporter {
 
 RingCounters::Key RingCounters::key(int pid, const model::Ring &r) {
@@ -33,7 +35,7 @@ void RingCounters::update(const model::Snapshot &snap) {
             m.totals.sqes_consumed += add.sqes_consumed;
             m.totals.cqes_posted += add.cqes_posted;
             m.totals.cq_overflows += add.cq_overflows;
-            RingTotals &c = comms_[p.comm];
+            RingTotals &c = comms_[render::utf8_lossy(p.comm)];
             c.sqes_consumed += add.sqes_consumed;
             c.cqes_posted += add.cqes_posted;
             c.cq_overflows += add.cq_overflows;

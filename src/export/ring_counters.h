@@ -38,8 +38,9 @@ public:
     // The totals of one ring of the last snapshot; nullptr if its state is
     // unknown (the /proc fallback could not read it).
     const RingTotals *ring(int pid, const model::Ring &r) const;
-    // The totals of every ring ever seen under that comm (escaped label
-    // value not applied: the process's own comm bytes).
+    // The totals of every ring ever seen under that comm, as the label
+    // shows it (render::utf8_lossy): comms that differ only in invalid
+    // bytes share one series, and so one total.
     const RingTotals *comm(const std::string &comm) const;
 
     // The identity of a ring across reads: its context and file addresses

@@ -189,7 +189,7 @@ void export_cost(double show_json_s) {
         "export CPU, scraped every " + num(c.interval_s, "%.0f") + " s for " + num(c.run_seconds, "%.0f") + " s",
         num(c.cpu_percent, "%.2f %% of one core"), "< 1 %", c.cpu_percent < 1);
     double growth = static_cast<double>(c.rss_last_kib - c.rss_first_kib) / 1024;
-    row("W4", "export RSS after the first scrape -> at the end",
+    row("W4", "export RSS after 4 warm-up scrapes -> at the end",
         num(static_cast<double>(c.rss_first_kib) / 1024, "%.1f MiB") + " -> " +
             num(static_cast<double>(c.rss_last_kib) / 1024, "%.1f MiB"),
         "growth <= 1 MiB", growth <= 1);

@@ -109,7 +109,13 @@ ExportCost measure_export(int runs) {
         c.error = "export did not start";
         return c;
     }
-    test::http_get(ex.port, "/metrics");  // start-up (load, calibration) and the first read excluded
+    // Start-up (load, calibration) and warm-up excluded: the first reads,
+    // and each of civetweb's two threads serving once (each gets its own
+    // malloc arena on its first request).
+    for (int i = 0; i < 4; i++) {
+        test::http_get(ex.port, "/metrics");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    }
     c.rss_first_kib = rss_kib(ex.pid);
     double cpu0 = cpu_seconds(ex.pid), t0 = now_s();
     for (double next = t0 + c.interval_s; next <= t0 + seconds; next += c.interval_s) {

@@ -15,7 +15,7 @@ struct ExportCost {
     double cpu_percent = -1;      // of one core over the run, start-up excluded
     double run_seconds = 0;
     double interval_s = 0;
-    long rss_first_kib = 0, rss_last_kib = 0;  // after the first scrape, at the end
+    long rss_first_kib = 0, rss_last_kib = 0;  // after warm-up (4 scrapes), at the end
     std::string error;            // why nothing was measured
 };
 
