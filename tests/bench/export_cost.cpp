@@ -25,9 +25,7 @@ double env_seconds(const char *name, double dflt) {
     return d > 0 ? d : dflt;
 }
 
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // utime + stime of a process, in seconds.
 double cpu_seconds(pid_t pid) {
@@ -68,8 +66,10 @@ struct Exporter {
             std::ifstream f(err_path);
             std::string text((std::istreambuf_iterator<char>(f)), {});
             auto at = text.find("listening on http://127.0.0.1:");
-            if (at != std::string::npos) port = std::atoi(text.c_str() + at + 30);
-            else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (at != std::string::npos)
+                port = std::atoi(text.c_str() + at + 30);
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
     ~Exporter() {

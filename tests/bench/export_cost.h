@@ -10,13 +10,13 @@
 namespace ud::bench {
 
 struct ExportCost {
-    double scrape_median_s = 0;   // GET /metrics, each one reading the kernel (--min-interval 0)
+    double scrape_median_s = 0;  // GET /metrics, each one reading the kernel (--min-interval 0)
     std::size_t scrape_bytes = 0;
-    double cpu_percent = -1;      // of one core over the run, start-up excluded
+    double cpu_percent = -1;  // of one core over the run, start-up excluded
     double run_seconds = 0;
     double interval_s = 0;
     long rss_first_kib = 0, rss_last_kib = 0;  // after warm-up (4 scrapes), at the end
-    std::string error;            // why nothing was measured
+    std::string error;                         // why nothing was measured
 };
 
 ExportCost measure_export(int runs);

@@ -3,11 +3,11 @@
 // textfile collector reads `export --textfile`; promtool checks the text.
 // Every expected value comes from what a fixture made (its truth line, or
 // the commands the test sent it), never from uringdump's own output.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -169,8 +169,7 @@ TEST_CASE("export --listen: prometheus scrapes it; rings, slots, buffers, bytes,
 
     BufferTruth bb = buffers_of(bufmem.truth()["rings"][0]);
     for (auto &[kind, pages] : bb.pages)
-        expect_prom(prom, "uringdump_pinned_pages" + sel(bufmem, "kind=\"" + kind + "\""),
-                    static_cast<double>(pages));
+        expect_prom(prom, "uringdump_pinned_pages" + sel(bufmem, "kind=\"" + kind + "\""), static_cast<double>(pages));
 
     const auto &wt = w4->truth();
     expect_prom(prom, "uringdump_rings" + sel(*w4), wt["rings"].Size());
@@ -227,7 +226,7 @@ TEST_CASE("export --textfile: node_exporter's textfile collector serves the same
     CHECK(r.out.empty());
     struct stat st;
     REQUIRE(::stat(file.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0644);  // node_exporter runs as another user
+    CHECK((st.st_mode & 0777) == 0644);                                       // node_exporter runs as another user
     CHECK(run({"sh", "-c", "ls -A \"$0\"", dir}).out == "uringdump.prom\n");  // no temporary left
     std::string text = slurp(file);
     auto checked = promtool_check_metrics(text);
@@ -358,8 +357,8 @@ TEST_CASE("export --textfile --once: a failed read is written as such and exits 
     if (!need_bpf()) return;
     Fixture fx({"bufmem"});
     std::string dir = temp_dir();
-    auto r = run_uringdump({"export", "--textfile", dir + "/u.prom", "--once"},
-                           {{"URINGDUMP_TEST_FAIL", "export-memory"}});
+    auto r =
+        run_uringdump({"export", "--textfile", dir + "/u.prom", "--once"}, {{"URINGDUMP_TEST_FAIL", "export-memory"}});
     CHECK(r.code == 1);
     CHECK(lines(r.err).size() == 1);
     CHECK(r.err.rfind("uringdump: error: reading the kernel failed: ", 0) == 0);

@@ -103,8 +103,7 @@ std::vector<PromSample> parse_exposition(const std::string &text) {
     return out;
 }
 
-std::optional<double> sample_value(const std::vector<PromSample> &s, const std::string &name,
-                                   const LabelSet &labels) {
+std::optional<double> sample_value(const std::vector<PromSample> &s, const std::string &name, const LabelSet &labels) {
     for (auto &x : s)
         if (x.name == name && x.labels == labels) return x.value;
     return std::nullopt;
@@ -178,17 +177,20 @@ int Daemon::stop() {
 }
 
 ExportServer::ExportServer(const std::vector<std::string> &args, const std::map<std::string, std::string> &env)
-    : d_([&] {
-          std::vector<std::string> argv{uringdump_bin(), "export", "--listen", "127.0.0.1:0"};
-          argv.insert(argv.end(), args.begin(), args.end());
-          return argv;
-      }(),
-         env) {
+    : d_(
+          [&] {
+              std::vector<std::string> argv{uringdump_bin(), "export", "--listen", "127.0.0.1:0"};
+              argv.insert(argv.end(), args.begin(), args.end());
+              return argv;
+          }(),
+          env) {
     for (int i = 0; i < 200 && !port_; i++) {
         std::string e = d_.err();
         auto at = e.find("listening on http://127.0.0.1:");
-        if (at != std::string::npos) port_ = std::atoi(e.c_str() + at + 30);
-        else sleep_s(0.05);
+        if (at != std::string::npos)
+            port_ = std::atoi(e.c_str() + at + 30);
+        else
+            sleep_s(0.05);
     }
     REQUIRE_MESSAGE(port_ > 0, "export did not say where it listens: " << d_.err());
 }

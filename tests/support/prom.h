@@ -29,8 +29,7 @@ std::vector<PromSample> parse_exposition(const std::string &text);
 // The value of name with exactly these labels among samples, if present.
 std::optional<double> sample_value(const std::vector<PromSample> &s, const std::string &name, const LabelSet &labels);
 // Samples of name whose labels include these.
-std::vector<PromSample> samples_with(const std::vector<PromSample> &s, const std::string &name,
-                                     const LabelSet &labels);
+std::vector<PromSample> samples_with(const std::vector<PromSample> &s, const std::string &name, const LabelSet &labels);
 
 // `promtool check metrics` on text: its exit code and what it printed.
 struct Checked {
