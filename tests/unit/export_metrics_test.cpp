@@ -2,10 +2,13 @@
 // the metric families built from a snapshot (aggregation, what is absent),
 // the listen address.
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
+#include "collect/fail_point.h"
 #include "export/listen_address.h"
 #include "export/metrics.h"
 #include "export/ring_counters.h"
@@ -144,4 +147,18 @@ TEST_CASE("export unit: listen addresses") {
         CAPTURE(bad);
         CHECK_FALSE(exporter::parse_listen_address(bad, &why));
     }
+}
+
+TEST_CASE("export unit: fail points fail from the Nth hit to the Mth, and only the one named") {
+    ::setenv("URINGDUMP_TEST_FAIL", "unit-point@2-3", 1);
+    CHECK_NOTHROW(collect::fail_point("unit-point"));
+    CHECK_NOTHROW(collect::fail_point("unit-other"));
+    CHECK_THROWS_AS(collect::fail_point("unit-point"), std::runtime_error);
+    CHECK_THROWS_AS(collect::fail_point("unit-point"), std::runtime_error);
+    CHECK_NOTHROW(collect::fail_point("unit-point"));
+    ::setenv("URINGDUMP_TEST_FAIL", "unit-always", 1);
+    CHECK_THROWS_AS(collect::fail_point("unit-always"), std::runtime_error);
+    CHECK_THROWS_AS(collect::fail_point("unit-always"), std::runtime_error);
+    ::unsetenv("URINGDUMP_TEST_FAIL");
+    CHECK_NOTHROW(collect::fail_point("unit-always"));
 }
