@@ -155,7 +155,8 @@ int run_textfile(exporter::Exporter &ex, const ExportArgs &e, const sigset_t &st
 }
 
 int run_listen(std::shared_ptr<exporter::Exporter> ex, const exporter::ListenAddress &addr, const sigset_t &stop) {
-    if (addr.port != 0) {
+    {
+        // Port 0 probes nothing useful but still the address itself.
         std::string why = exporter::probe_bind(addr);
         if (!why.empty()) {
             p_err(fmt::format("cannot listen on {}: {}", addr.text(), why));
@@ -168,7 +169,11 @@ int run_listen(std::shared_ptr<exporter::Exporter> ex, const exporter::ListenAdd
         // exporter's lock makes a scrape during a read wait for it.
         server = std::make_unique<prometheus::Exposer>(addr.text(), 2);
     } catch (const std::exception &err) {
-        p_err(fmt::format("cannot listen on {}: {}", addr.text(), err.what()));
+        // The kernel let us bind (probe_bind): what civetweb refuses then is
+        // most likely IPv6, which Debian 12 builds it without.
+        p_err(
+            fmt::format("cannot listen on {}: {}", addr.text(),
+                        addr.v6 ? "the HTTP server (civetweb, in prometheus-cpp) was built without IPv6" : err.what()));
         return kError;
     }
     server->RegisterCollectable(ex);
