@@ -118,3 +118,19 @@ TEST_CASE("export: with only the unit's capabilities, as nobody, the same metric
     CHECK(text_value(mine, "uringdump_pinned_pages", fx, {{"kind", "shmem"}}) == 2);  // smaps was readable
     run({"rm", "-rf", dir});
 }
+
+TEST_CASE("export --procfs: the /proc fallback, said in the source metric and on stderr") {
+    Fixture fx({"bufmem"});
+    std::string dir = export_temp_dir();
+    auto r = run_uringdump({"--procfs", "export", "--textfile", dir + "/u.prom", "--once"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.err.rfind("uringdump: note: reading /proc only: ", 0) == 0);
+    auto s = parse_exposition(slurp(dir + "/u.prom"));
+    CHECK(sample_value(s, "uringdump_exporter_source", {{"source", "procfs"}}) == 1);
+    CHECK_FALSE(sample_value(s, "uringdump_exporter_source", {{"source", "bpf"}}));
+    // fdinfo knows the buffers and the ring's positions.
+    BufferTruth bt = buffers_of(fx.truth()["rings"][0]);
+    CHECK(text_value(s, "uringdump_ring_registered_buffers", fx) == bt.count);
+    CHECK(text_value(s, "uringdump_ring_cqes_posted_total", fx) == 0);
+    run({"rm", "-rf", dir});
+}
