@@ -98,7 +98,11 @@ struct ud_proc {
 
 struct ud_ring {
 	struct ud_hdr hdr;
-	__s32 fd;              /* -1 when found through the task context only */
+	/* -1 when found through the task context only; a ring the context
+	 * reaches that no fd of the process reached before in this snapshot
+	 * carries the fd the process holds it by now, if any (a TASK_FD
+	 * record for it precedes it). */
+	__s32 fd;
 	__u32 via;             /* enum ud_ring_via */
 	__u32 tid;             /* thread whose io_uring context refers to it (via != FD) */
 	__s32 reg_index;       /* slot in registered_rings[], -1 if none */
@@ -224,6 +228,11 @@ struct ud_cont {
 	__u64 cursor;  /* next slot, or for epoll the file of the next item */
 	__s64 cursor2; /* buffers: next bio_vec of that slot; epoll: fd of the next item */
 	__u64 token;   /* the object that continues: tgid:fd, or tid:~0 for a thread's context */
+	/* Buffers stopped inside one: that buffer's io_mapped_ubuf and user
+	 * address, which the next pass checks before it continues (a buffer
+	 * replaced between passes must not lend it its bio_vecs). */
+	__u64 ident;
+	__u64 ident2;
 };
 
 struct ud_count {
@@ -253,19 +262,31 @@ enum ud_warn_code {
 	UD_WARN_BOUND = 1,      /* a loop bound was reached: the walk is incomplete */
 	UD_WARN_READ = 2,       /* a kernel read failed: the entry is missing */
 	UD_WARN_LAYOUT = 3,     /* no known layout for this table on this kernel */
+	/* An entry changed while it was read: checked again once read, it no
+	 * longer was what had been read. `value` names it: FILES the slot and
+	 * EPOLL the item's tfd (their records were not emitted; EPOLL ~0: a
+	 * node found removed from the tree, below which the walk did not go);
+	 * BUFS the slot,
+	 * whose RING_BUF and BUF_SEG records are to be dropped; TCTX the thread
+	 * and registered index ((tid << 32) | (__u32)reg_index) through which
+	 * the RING record `owner` was reached, to be dropped with its tables. */
+	UD_WARN_CHANGED = 4,
 };
 
-/* Key of the resume map: which table of which object to continue. */
+/* Key of the resume map: which table of which object to continue. Per
+ * process: processes sharing a ring or epoll set each walk its tables. */
 struct ud_resume_key {
 	__u64 owner;
 	__u32 table;
-	__u32 pad;
+	__u32 tgid;
 };
 
 struct ud_resume_val {
 	__u64 cursor;
 	__s64 cursor2;
 	__u64 token;
+	__u64 ident;   /* ud_cont.ident, ident2 */
+	__u64 ident2;
 };
 
 #endif

@@ -18,6 +18,15 @@
 #ifndef UD_COMMON_BPF_H
 #define UD_COMMON_BPF_H
 
+/*
+ * A limit of the light skeleton (bpftool gen skeleton -L, libbpf 1.1): its
+ * loader program keeps one fd per BPF function of the object, entry point
+ * or subprogram alike, on its 512-byte stack in room for 32 (loader_stack,
+ * MAX_USED_PROGS), and fails verification beyond. uringdump.bpf.o has 27:
+ * a helper that is not a loop callback and need not have a frame of its own
+ * is __always_inline.
+ */
+
 #include "vmlinux_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -64,8 +73,11 @@ __u32 ud_counts_per_task;
 __u64 ud_percpu_offsets;
 __u32 ud_nr_cpu_ids;
 
-/* Room kept for the CONT and WARN records a walk writes when it stops. */
-#define UD_RESERVE 256
+/* Room kept for the CONT and WARN records walks write when they stop. At
+ * most, a ring of a thread's context stopped inside its tables: the file
+ * walk's CONT, the buffer walk's WARN (the buffer changed) and CONT, the
+ * ring's WARN (the context changed), the context's CONT: 256 bytes. */
+#define UD_RESERVE 512
 
 /*
  * Output. By default every record goes out as it is (bpf_seq_write). A
@@ -107,7 +119,17 @@ struct {
 } ud_resume SEC(".maps");
 
 /* Which object emitted the tables of a ring or epoll in this snapshot, so a
- * second fd (dup, fork, registered ring) emits a short alias record instead. */
+ * second fd of the same process (dup, registered ring, a thread's context)
+ * emits a short alias record instead. Per process, not per address alone: a
+ * ring or epoll set freed while the snapshot is taken leaves its address to
+ * the next one, quite possibly another process's, which must not pass for
+ * an alias of what the first process had. */
+struct ud_seen_key {
+	__u64 owner; /* ctx or ep identity */
+	__u32 tgid;
+	__u32 pad;
+};
+
 struct ud_seen_val {
 	__u64 gen;
 	__u64 token;
@@ -120,7 +142,7 @@ struct ud_seen_val {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, __u64);
+	__type(key, struct ud_seen_key);
 	__type(value, struct ud_seen_val);
 } ud_seen SEC(".maps");
 
@@ -147,6 +169,20 @@ static __always_inline __u32 ud_layout(void)
 	    bpf_core_field_exists(((struct io_ring_ctx___flat *)0)->user_bufs))
 		return UD_LAYOUT_FLAT;
 	return UD_LAYOUT_UNKNOWN;
+}
+
+/*
+ * Whether a ring is being torn down: its last file reference went, and
+ * io_ring_ctx_wait_and_kill() killed its refs (percpu_ref_kill sets
+ * __PERCPU_REF_DEAD, bit 1 of percpu_count_ptr). No process holds such a
+ * ring any more; it stays in the contexts of the threads that used it until
+ * its exit work has them remove it (io_ring_exit_work -> io_tctx_exit_cb),
+ * which takes at least an RCU grace period, and a thread that makes and
+ * closes rings fast has dozens of them there.
+ */
+static __always_inline bool ud_ring_dying(struct io_ring_ctx *ctx)
+{
+	return BPF_CORE_READ(ctx, refs.percpu_count_ptr) & 2;
 }
 
 /* Whether a struct list_head at head_addr is empty. */
@@ -282,6 +318,11 @@ static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64
 	c.cursor = cursor;
 	c.cursor2 = cursor2;
 	c.token = o->st->obj.token;
+	if (table == UD_TABLE_BUFS && o->st->bw.imu) {
+		/* Stopped inside a buffer: which one (ud_bufs_walk). */
+		c.ident = (__u64)o->st->bw.imu;
+		c.ident2 = o->st->bw.ubuf;
+	}
 	ud_put(o, &c, sizeof(c));
 }
 
@@ -292,7 +333,7 @@ static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64
  */
 static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner, __u64 *cursor, __s64 *cursor2)
 {
-	struct ud_resume_key k = { .owner = owner, .table = table };
+	struct ud_resume_key k = { .owner = owner, .table = table, .tgid = o->st->obj.pid };
 	struct ud_resume_val *v;
 	struct ud_chunk c = {};
 
@@ -301,6 +342,10 @@ static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner,
 		return false;
 	*cursor = v->cursor;
 	*cursor2 = v->cursor2;
+	if (table == UD_TABLE_BUFS) {
+		o->st->bw.ident = v->ident;
+		o->st->bw.ident2 = v->ident2;
+	}
 	ud_hdr(o, &c.hdr, UD_REC_CHUNK, sizeof(c));
 	c.table = table;
 	c.owner = owner;
@@ -317,6 +362,7 @@ static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner,
 static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 {
 	struct ud_obj *ob = &o->st->obj;
+	struct ud_seen_key k = { .owner = owner, .tgid = ob->pid };
 	struct ud_seen_val *v, nv;
 
 #ifdef UD_TEXT_OUTPUT
@@ -324,7 +370,7 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	 * ring or epoll set whole. */
 	return true;
 #endif
-	v = bpf_map_lookup_elem(&ud_seen, &owner);
+	v = bpf_map_lookup_elem(&ud_seen, &k);
 	if (v && v->gen == ud_gen) {
 		if (v->token != ob->token)
 			return false;
@@ -334,8 +380,18 @@ static __noinline bool ud_first_sight(struct ud_out *o, __u64 owner)
 	nv.gen = ud_gen;
 	nv.token = ob->token;
 	nv.run = ob->run;
-	bpf_map_update_elem(&ud_seen, &owner, &nv, BPF_ANY);
+	bpf_map_update_elem(&ud_seen, &k, &nv, BPF_ANY);
 	return true;
+}
+
+/* Whether this process emitted the ring or epoll `owner` earlier in this
+ * snapshot (ud_first_sight), without claiming it. */
+static __always_inline bool ud_seen_before(struct ud_out *o, __u64 owner)
+{
+	struct ud_seen_key k = { .owner = owner, .tgid = o->st->obj.pid };
+	struct ud_seen_val *v = bpf_map_lookup_elem(&ud_seen, &k);
+
+	return v && v->gen == ud_gen;
 }
 
 #endif

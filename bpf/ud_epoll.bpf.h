@@ -6,7 +6,16 @@
  *
  * The tree is read without ep->mtx; epitems are freed through RCU and the
  * iterator runs under rcu_read_lock, so a concurrent epoll_ctl can make the
- * walk miss or repeat an item that moved, never read freed memory.
+ * walk miss or repeat an item that moved, never read freed memory. But a
+ * removed epitem's rb_node shares its memory with the rcu_head that frees it
+ * (call_rcu / kfree_rcu write over rb_parent and rb_right), and an item's
+ * target file is not held by the item: eventpoll_release() removes the item
+ * when the file's last reference goes, and the file is freed right after.
+ * So a node is descended into only while it is still linked on its file's
+ * f_ep list (fllink.pprev is poisoned by hlist_del_rcu() before the node
+ * leaves the tree), and an item goes out only if, once its file was read,
+ * it is still linked to that same file (ud_epi_same): the file was not
+ * released meanwhile.
  */
 #ifndef UD_EPOLL_BPF_H
 #define UD_EPOLL_BPF_H
@@ -39,20 +48,46 @@ static __always_inline __u32 ud_epi_head_size(void)
 	return bpf_core_field_offset(struct epitem, event) + bpf_core_field_size(struct epitem, event);
 }
 
-/* Reads node n and pushes what emitting it will need; false if the stack is
- * full (deeper than any red-black tree of 2^32 items) or the read failed. */
-static __always_inline bool ud_epi_push(struct ud_epoll_walk *w, struct rb_node *n)
+/* Whether an epitem's fllink.pprev says it is on its file's f_ep list:
+ * hlist_del_rcu() leaves LIST_POISON2 (0x122 + delta), never aligned. */
+static __always_inline bool ud_epi_linked(__u64 pprev)
+{
+	return pprev && !(pprev & 7);
+}
+
+/* Whether the item at e is still what was read: linked, on the same file. */
+static __always_inline bool ud_epi_same(struct ud_epi_entry *e)
+{
+	struct epitem *epi = (struct epitem *)e->epi;
+
+	return (__u64)BPF_CORE_READ(epi, ffd.file) == e->file &&
+	       ud_epi_linked((__u64)BPF_CORE_READ(epi, fllink.pprev));
+}
+
+#define UD_PUSH_FAILED 0
+#define UD_PUSHED 1
+#define UD_PUSH_REMOVED 2 /* the node left the tree: its links are not to be followed */
+
+/* Reads node n and pushes what emitting it will need; UD_PUSH_FAILED if the
+ * stack is full (deeper than any red-black tree of 2^32 items) or the read
+ * failed. */
+static __always_inline int ud_epi_push(struct ud_epoll_walk *w, struct rb_node *n)
 {
 	__u32 size = ud_epi_head_size(), d = w->depth;
 	struct ud_epi_entry *e;
 	struct epitem *epi = (struct epitem *)w->head;
 
 	if (d >= UD_RB_STACK || size > sizeof(w->head))
-		return false;
+		return UD_PUSH_FAILED;
 	if (bpf_probe_read_kernel(w->head, size, ud_epi(n)))
-		return false;
+		return UD_PUSH_FAILED;
+	if (!ud_epi_linked((__u64)epi->fllink.pprev)) {
+		w->skipped++;
+		return UD_PUSH_REMOVED;
+	}
 	barrier_var(d);
 	e = &w->stack[d & (UD_RB_STACK - 1)];
+	e->epi = (__u64)ud_epi(n);
 	e->right = (__u64)epi->rbn.rb_right;
 	e->file = (__u64)epi->ffd.file;
 	e->fd = epi->ffd.fd;
@@ -60,7 +95,7 @@ static __always_inline bool ud_epi_push(struct ud_epoll_walk *w, struct rb_node 
 	e->data = epi->event.data;
 	w->left = (__u64)epi->rbn.rb_left;
 	w->depth = d + 1;
-	return true;
+	return UD_PUSHED;
 }
 
 /* ep_cmp_ffd() of the node just pushed against the cursor: below it? */
@@ -79,9 +114,15 @@ static __always_inline bool ud_top_below_cursor(struct ud_epoll_walk *w)
 static __always_inline long ud_epoll_seek_step(struct ud_epoll_walk *w)
 {
 	struct rb_node *n = (struct rb_node *)w->descend;
+	int pushed = ud_epi_push(w, n);
 
-	if (!ud_epi_push(w, n))
+	if (pushed == UD_PUSH_FAILED)
 		return 1;
+	if (pushed == UD_PUSH_REMOVED) {
+		w->descend = 0;
+		w->seeking = 0;
+		return 0;
+	}
 	if (ud_top_below_cursor(w)) {
 		/* Before the cursor: not wanted, go right. */
 		w->depth--;
@@ -100,14 +141,17 @@ static long ud_epoll_step(__u32 i, void *data)
 	struct ud_epoll_walk *w = &o->st->ew;
 	struct ud_epoll_item it = {};
 	struct ud_epi_entry *e;
+	bool fresh;
+	int pushed;
 	__u32 d;
 
 	if (w->descend) {
 		if (w->seeking)
 			return ud_epoll_seek_step(w);
-		if (!ud_epi_push(w, (struct rb_node *)w->descend))
+		pushed = ud_epi_push(w, (struct rb_node *)w->descend);
+		if (pushed == UD_PUSH_FAILED)
 			return 1;
-		w->descend = w->left;
+		w->descend = pushed == UD_PUSHED ? w->left : 0;
 		return 0;
 	}
 	if (!w->depth)
@@ -115,14 +159,25 @@ static long ud_epoll_step(__u32 i, void *data)
 	d = w->depth - 1;
 	barrier_var(d);
 	e = &w->stack[d & (UD_RB_STACK - 1)];
-	if (e->file != w->last_file) {
-		if (!ud_fits(o, sizeof(it) + sizeof(struct ud_file)) || !ud_emit_file(o, (struct file *)e->file))
-			return 1;
+	fresh = e->file != w->last_file;
+	if (!ud_fits(o, sizeof(it) + (fresh ? sizeof(struct ud_file) : 0) + sizeof(struct ud_warn)))
+		return 1;
+	if (fresh && !ud_read_file(o, (struct file *)e->file))
+		return 1;
+	if (!ud_epi_same(e) || !ud_file_same(o, (struct file *)e->file)) {
+		/* Its file was being released while read: nothing of it goes out. */
+		ud_warn(o, UD_TABLE_EPOLL, UD_WARN_CHANGED, w->ep, e->fd);
+		if (fresh)
+			w->last_file = 0;
+		w->depth = d;
+		w->descend = e->right;
+		return 0;
+	}
+	if (fresh) {
+		ud_put_file(o);
 		w->last_file = e->file;
 		w->last_ino = o->st->big.file.ino;
 	}
-	if (!ud_fits(o, sizeof(it)))
-		return 1;
 	ud_hdr(o, &it.hdr, UD_REC_EPOLL_ITEM, sizeof(it));
 	it.tfd = e->fd;
 	it.events = e->events;
@@ -169,6 +224,8 @@ static __noinline void ud_walk_epoll(struct ud_out *o, struct eventpoll *ep, boo
 
 	w->last_file = 0;
 	w->depth = 0;
+	w->skipped = 0;
+	w->ep = (__u64)ep;
 	w->seeking = !from_start;
 	w->seek_file = file;
 	w->seek_fd = fd;
@@ -185,6 +242,9 @@ static __noinline void ud_walk_epoll(struct ud_out *o, struct eventpoll *ep, boo
 	if (!w->descend)
 		return;
 	bpf_loop(UD_MAX_STEPS, ud_epoll_step, o, 0);
+	/* Subtrees below a removed node were not walked: items may be missing. */
+	if (w->skipped)
+		ud_warn(o, UD_TABLE_EPOLL, UD_WARN_CHANGED, (__u64)ep, ~0ULL);
 	if (!w->descend && !w->depth)
 		return;
 	/* The budget only stops a walk in front of an item, whose key the next

@@ -83,8 +83,14 @@ static long ud_path_step(__u32 i, void *data)
 	return w->done ? 1 : 0;
 }
 
-/* Emits the FILE record of f. False if it does not fit in the budget. */
-static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
+/*
+ * Reads the FILE record of f into the state (big.file), and what it was
+ * read from (pw.inode, leaf, vmnt); the caller puts it out once the slot or
+ * item that refers to f has been checked again (ud_file_same): f may have
+ * been freed and its memory reused (struct file is SLAB_TYPESAFE_BY_RCU
+ * since 6.12) while it was read. False if it does not fit in the budget.
+ */
+static __noinline bool ud_read_file(struct ud_out *o, struct file *f)
 {
 	struct ud_state *st = o->st;
 	struct ud_file *r = &st->big.file;
@@ -99,6 +105,7 @@ static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 	ud_hdr(o, &r->hdr, UD_REC_FILE, sizeof(*r));
 	r->file = (__u64)f;
 	inode = BPF_CORE_READ(f, f_inode);
+	st->pw.inode = inode;
 	r->ino = BPF_CORE_READ(inode, i_ino);
 	r->mode = BPF_CORE_READ(inode, i_mode);
 	r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
@@ -106,8 +113,10 @@ static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 
 	d = BPF_CORE_READ(f, f_path.dentry);
 	cur = (struct task_struct *)bpf_get_current_task();
+	st->pw.leaf = d;
+	st->pw.vmnt = BPF_CORE_READ(f, f_path.mnt);
 	st->pw.dentry = d;
-	st->pw.mnt = ud_real_mount(BPF_CORE_READ(f, f_path.mnt));
+	st->pw.mnt = ud_real_mount(st->pw.vmnt);
 	st->pw.root_dentry = BPF_CORE_READ(cur, fs, root.dentry);
 	st->pw.root_mnt = BPF_CORE_READ(cur, fs, root.mnt);
 	st->pw.off = 0;
@@ -131,8 +140,27 @@ static __noinline bool ud_emit_file(struct ud_out *o, struct file *f)
 			r->flags |= UD_FILE_TRUNCATED;
 	}
 	r->path_len = st->pw.off;
-	ud_put(o, r, sizeof(*r));
 	return true;
+}
+
+/* Puts out the FILE record ud_read_file() read. */
+static __always_inline void ud_put_file(struct ud_out *o)
+{
+	ud_put(o, &o->st->big.file, sizeof(struct ud_file));
+}
+
+/*
+ * Whether f is still the file ud_read_file() read: its inode and path (which
+ * do not change in a file's life) are the ones read. Called after the slot
+ * or epoll item that refers to f was found unchanged, which says f was not
+ * freed meanwhile; this says its memory was not another file's either.
+ */
+static __always_inline bool ud_file_same(struct ud_out *o, struct file *f)
+{
+	struct ud_path_walk *w = &o->st->pw;
+
+	return BPF_CORE_READ(f, f_inode) == w->inode && BPF_CORE_READ(f, f_path.dentry) == w->leaf &&
+	       BPF_CORE_READ(f, f_path.mnt) == w->vmnt;
 }
 
 #endif

@@ -115,24 +115,65 @@ static __noinline void ud_ring_state(struct ud_out *o, struct io_ring_ctx *ctx)
 
 /* ---- fixed files ---- */
 
-static __always_inline struct file *ud_slot_file(struct ud_files_walk *w, __u32 slot)
+/* The slot's content: its io_rsrc_node (*node, rsrc) and the file_ptr. */
+static __always_inline __u64 ud_slot_read(void *slots, __u32 slot, void **node)
 {
 	unsigned long file_ptr = 0;
 
+	*node = 0;
 	/* ud_layout(), a constant after relocation, so the
 	 * verifier drops the branch of the other kernel layout. */
 	if (ud_layout() == UD_LAYOUT_RSRC) {
-		struct io_rsrc_node *node = 0;
+		struct io_rsrc_node *n = 0;
 
-		bpf_probe_read_kernel(&node, sizeof(node), (char *)w->slots + (__u64)slot * sizeof(void *));
-		if (!node)
+		bpf_probe_read_kernel(&n, sizeof(n), (char *)slots + (__u64)slot * sizeof(void *));
+		if (!n)
 			return 0;
-		file_ptr = BPF_CORE_READ(node, file_ptr);
+		*node = n;
+		file_ptr = BPF_CORE_READ(n, file_ptr);
 	} else {
 		bpf_probe_read_kernel(&file_ptr, sizeof(file_ptr),
-				      (char *)w->slots + (__u64)slot * bpf_core_type_size(struct io_fixed_file));
+				      (char *)slots + (__u64)slot * bpf_core_type_size(struct io_fixed_file));
 	}
-	return (struct file *)(file_ptr & UD_FFS_MASK);
+	return file_ptr;
+}
+
+static __always_inline struct file *ud_slot_file(struct ud_files_walk *w, __u32 slot)
+{
+	w->file_ptr = ud_slot_read(w->slots, slot, &w->node);
+	return (struct file *)(w->file_ptr & UD_FFS_MASK);
+}
+
+/* The ring's fixed-file table and its size, as the walk reads them. */
+static __always_inline void *ud_files_table(struct io_ring_ctx *ctx, __u32 *nr)
+{
+	__u32 layout = ud_layout();
+
+	*nr = ud_nr_files(ctx, layout);
+	if (layout == UD_LAYOUT_RSRC)
+		return BPF_CORE_READ(ctx, file_table.data.nodes);
+	if (layout == UD_LAYOUT_FLAT)
+		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, file_table.files);
+	return 0;
+}
+
+/*
+ * Whether slot still holds what ud_slot_file() read, in the table the walk
+ * started with: read again after what is behind it. The table's array is
+ * freed when the table is unregistered (not after a grace period), an
+ * updated slot drops its file, and 6.13+ recycles rsrc nodes at once
+ * (ctx->node_cache); a slot that still holds the same node and file then
+ * held a reference to that file all along.
+ */
+static __always_inline bool ud_slot_same(struct ud_out *o, __u32 slot)
+{
+	struct ud_files_walk *w = &o->st->fw;
+	void *node = 0;
+	__u32 nr = 0;
+
+	if (ud_files_table(w->ctx, &nr) != w->slots || nr != w->nr)
+		return false;
+	return ud_slot_read(w->slots, slot, &node) == w->file_ptr && node == w->node;
 }
 
 static long ud_files_step(__u32 i, void *data)
@@ -142,6 +183,7 @@ static long ud_files_step(__u32 i, void *data)
 	__u32 slot = w->slot, bit = slot & 63;
 	struct ud_ring_file rf = {};
 	struct file *f;
+	bool fresh;
 
 	if (slot >= w->nr) {
 		w->done = 1;
@@ -162,16 +204,26 @@ static long ud_files_step(__u32 i, void *data)
 	if (!f)
 		return 0;
 	w->slot = slot; /* until its records are out */
-	if ((__u64)f != w->last_file) {
-		if (!ud_fits(o, sizeof(rf) + sizeof(struct ud_file)) || !ud_emit_file(o, f))
-			return 1;
+	fresh = (__u64)f != w->last_file;
+	if (!ud_fits(o, sizeof(rf) + (fresh ? sizeof(struct ud_file) : 0) + sizeof(struct ud_warn)))
+		return 1;
+	if (fresh && !ud_read_file(o, f))
+		return 1;
+	if (!ud_slot_same(o, slot) || !ud_file_same(o, f)) {
+		/* Read while the slot changed: nothing of it goes out. */
+		ud_warn(o, UD_TABLE_FILES, UD_WARN_CHANGED, (__u64)w->ctx, slot);
+		if (fresh)
+			w->last_file = 0;
+		w->slot = slot + 1;
+		return 0;
+	}
+	if (fresh) {
+		ud_put_file(o);
 		w->last_file = (__u64)f;
 		w->last_ino = o->st->big.file.ino;
 		w->last_dev = o->st->big.file.dev;
 		w->last_mode = o->st->big.file.mode;
 	}
-	if (!ud_fits(o, sizeof(rf)))
-		return 1;
 	ud_hdr(o, &rf.hdr, UD_REC_RING_FILE, sizeof(rf));
 	rf.slot = slot;
 	rf.file = (__u64)f;
@@ -212,16 +264,15 @@ static __noinline void ud_walk_files(struct ud_out *o, struct io_ring_ctx *ctx, 
 	struct ud_files_walk *w = &o->st->fw;
 	__u32 layout = ud_layout();
 
+	w->ctx = ctx;
 	w->slot = start;
 	w->done = 0;
 	w->last_file = 0;
-	w->nr = ud_nr_files(ctx, layout);
+	w->slots = ud_files_table(ctx, &w->nr);
 	if (layout == UD_LAYOUT_RSRC) {
 		w->bitmap = BPF_CORE_READ(ctx, file_table.bitmap);
-		w->slots = BPF_CORE_READ(ctx, file_table.data.nodes);
 	} else if (layout == UD_LAYOUT_FLAT) {
 		w->bitmap = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, file_table.bitmap);
-		w->slots = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, file_table.files);
 	} else {
 		ud_warn(o, UD_TABLE_FILES, UD_WARN_LAYOUT, (__u64)ctx, 0);
 		return;
@@ -250,19 +301,97 @@ static __always_inline bool ud_imu_new(void)
 	return bpf_core_field_exists(((struct io_mapped_ubuf *)0)->len);
 }
 
-static __always_inline void *ud_buf_at(struct ud_bufs_walk *w, __u32 slot)
+/* The buffer in slot of table, and what the slot held (*node: the
+ * io_rsrc_node on 6.13+, the io_mapped_ubuf itself before). */
+static __always_inline void *ud_buf_in(void *table, __u32 slot, void **node)
 {
 	void *p = 0;
 
-	bpf_probe_read_kernel(&p, sizeof(p), (char *)w->table + (__u64)slot * sizeof(void *));
+	*node = 0;
+	bpf_probe_read_kernel(&p, sizeof(p), (char *)table + (__u64)slot * sizeof(void *));
 	if (!p)
 		return 0;
+	*node = p;
 	if (ud_layout() == UD_LAYOUT_RSRC)
 		return BPF_CORE_READ((struct io_rsrc_node *)p, buf);
 	/* Up to 6.12 an empty slot points at a dummy whose ubuf is -1. */
 	if (BPF_CORE_READ((struct io_mapped_ubuf___old *)p, ubuf) == ~0ULL)
 		return 0;
 	return p;
+}
+
+static __always_inline void *ud_buf_at(struct ud_bufs_walk *w, __u32 slot)
+{
+	return ud_buf_in(w->table, slot, &w->node);
+}
+
+/* The ring's buffer table and its size, as the walk reads them. */
+static __always_inline void *ud_bufs_table(struct io_ring_ctx *ctx, __u32 *nr)
+{
+	__u32 layout = ud_layout();
+
+	*nr = ud_nr_bufs(ctx, layout);
+	if (layout == UD_LAYOUT_RSRC)
+		return BPF_CORE_READ(ctx, buf_table.nodes);
+	if (layout == UD_LAYOUT_FLAT)
+		return BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, user_bufs);
+	return 0;
+}
+
+/* A buffer's user address, length and bio_vec count. */
+static __always_inline void ud_imu_read(void *imu, __u64 *ubuf, __u64 *len, __u32 *nr_bvecs)
+{
+	if (ud_imu_new()) {
+		struct io_mapped_ubuf *m = imu;
+
+		*ubuf = BPF_CORE_READ(m, ubuf);
+		*len = BPF_CORE_READ(m, len);
+		*nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
+	} else {
+		struct io_mapped_ubuf___old *m = imu;
+
+		*ubuf = BPF_CORE_READ(m, ubuf);
+		*len = BPF_CORE_READ(m, ubuf_end) - *ubuf;
+		*nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
+	}
+}
+
+/*
+ * Whether the walk's slot still holds the buffer whose records went out, as
+ * they describe it: read again once its bio_vecs were read. An updated or
+ * unregistered buffer is freed at once (kvfree, or on 6.13+ back to
+ * ctx->imu_cache, to be the next registered buffer of up to 32 bio_vecs),
+ * and so is the table's array on unregistering.
+ */
+static __always_inline bool ud_buf_same(struct ud_out *o)
+{
+	struct ud_bufs_walk *w = &o->st->bw;
+	void *node = 0, *imu;
+	__u64 ubuf = 0, len = 0;
+	__u32 nr = 0;
+
+	if (ud_bufs_table(w->ctx, &nr) != w->table || nr != w->nr)
+		return false;
+	imu = ud_buf_in(w->table, w->slot, &node);
+	if (imu != w->imu || node != w->node)
+		return false;
+	ud_imu_read(imu, &ubuf, &len, &nr);
+	return ubuf == w->ubuf && len == w->len && nr == w->nr_rec;
+}
+
+/* Drops the walk's current buffer: a WARN that has user space drop the
+ * records that went out, then on to the next slot. False without room. */
+static __always_inline bool ud_buf_changed(struct ud_out *o)
+{
+	struct ud_bufs_walk *w = &o->st->bw;
+
+	if (!ud_fits(o, sizeof(struct ud_warn)))
+		return false;
+	ud_warn(o, UD_TABLE_BUFS, UD_WARN_CHANGED, (__u64)w->ctx, w->slot);
+	w->imu = 0;
+	w->seg = 0;
+	w->slot++;
+	return true;
 }
 
 /* Emits the RING_BUF record of imu; false if it does not fit. */
@@ -277,33 +406,22 @@ static __always_inline bool ud_emit_buf(struct ud_out *o, void *imu)
 		return false;
 	ud_hdr(o, &b.hdr, UD_REC_RING_BUF, sizeof(b));
 	b.slot = w->slot;
+	ud_imu_read(imu, &b.addr, &b.len, &b.nr_bvecs);
 	if (ud_imu_new()) {
 		struct io_mapped_ubuf *m = imu;
 
-		b.addr = BPF_CORE_READ(m, ubuf);
-		b.len = BPF_CORE_READ(m, len);
-		b.nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
 		b.folio_shift = BPF_CORE_READ(m, folio_shift);
 		if (bpf_core_field_exists(m->is_kbuf) && BPF_CORE_READ(m, is_kbuf))
 			b.flags |= UD_BUF_KERNEL;
 	} else {
-		struct io_mapped_ubuf___old *m = imu;
-
-		b.addr = BPF_CORE_READ(m, ubuf);
-		b.len = BPF_CORE_READ(m, ubuf_end) - b.addr;
-		b.nr_bvecs = BPF_CORE_READ(m, nr_bvecs);
 		b.folio_shift = ud_page_shift; /* one page per bio_vec before folios */
 	}
 	ud_put(o, &b, sizeof(b));
+	w->ubuf = b.addr;
+	w->len = b.len;
+	w->nr_rec = b.nr_bvecs;
 	w->nr_bvecs = b.nr_bvecs;
 	return true;
-}
-
-static __always_inline __u32 ud_imu_nr_bvecs(void *imu)
-{
-	if (ud_imu_new())
-		return BPF_CORE_READ((struct io_mapped_ubuf *)imu, nr_bvecs);
-	return BPF_CORE_READ((struct io_mapped_ubuf___old *)imu, nr_bvecs);
 }
 
 static __always_inline __u32 ud_bvec_offset(void)
@@ -375,27 +493,37 @@ static long ud_bufs_step(__u32 i, void *data)
 		}
 		imu = ud_buf_at(w, w->slot);
 		if (!imu) {
+			/* Resumed inside a buffer that is gone: drop what went out. */
+			if (w->seg)
+				return ud_buf_changed(o) ? 0 : 1;
 			w->slot++;
-			w->seg = 0;
 			return 0;
 		}
+		w->imu = imu;
 		if (w->seg == 0) {
-			if (!ud_emit_buf(o, imu))
+			if (!ud_emit_buf(o, imu)) {
+				w->imu = 0;
 				return 1;
+			}
 			if (ud_summary)
 				w->nr_bvecs = 0; /* the buffer, not its segments */
 		} else {
-			/* Resumed inside this buffer: its record went out already. */
-			w->nr_bvecs = ud_imu_nr_bvecs(imu);
+			/* Resumed inside a buffer whose record and first bio_vecs
+			 * went out in an earlier pass: the same buffer, or none of
+			 * it. */
+			ud_imu_read(imu, &w->ubuf, &w->len, &w->nr_rec);
+			w->nr_bvecs = w->nr_rec;
+			if ((__u64)imu != w->ident || w->ubuf != w->ident2)
+				return ud_buf_changed(o) ? 0 : 1;
 		}
-		if (w->nr_bvecs > UD_MAX_BVECS) {
-			ud_warn(o, UD_TABLE_BUFS, UD_WARN_READ, 0, w->slot);
-			w->nr_bvecs = 0;
-		}
-		w->imu = imu;
+		if (w->nr_rec > UD_MAX_BVECS)
+			return ud_buf_changed(o) ? 0 : 1;
 		return 0;
 	}
 	if (w->seg >= w->nr_bvecs) {
+		/* All its bio_vecs are out: was it the same buffer throughout? */
+		if (!ud_buf_same(o))
+			return ud_buf_changed(o) ? 0 : 1;
 		w->imu = 0;
 		w->seg = 0;
 		w->slot++;
@@ -409,28 +537,38 @@ static __noinline void ud_walk_bufs(struct ud_out *o, struct io_ring_ctx *ctx, _
 	struct ud_bufs_walk *w = &o->st->bw;
 	__u32 layout = ud_layout();
 
+	w->ctx = ctx;
 	w->slot = slot;
 	w->seg = seg;
 	w->imu = 0;
 	w->done = 0;
-	w->nr = ud_nr_bufs(ctx, layout);
-	if (layout == UD_LAYOUT_RSRC)
-		w->table = BPF_CORE_READ(ctx, buf_table.nodes);
-	else if (layout == UD_LAYOUT_FLAT)
-		w->table = BPF_CORE_READ((struct io_ring_ctx___flat *)ctx, user_bufs);
-	else {
+	w->table = ud_bufs_table(ctx, &w->nr);
+	if (layout != UD_LAYOUT_RSRC && layout != UD_LAYOUT_FLAT) {
 		ud_warn(o, UD_TABLE_BUFS, UD_WARN_LAYOUT, (__u64)ctx, 0);
 		return;
 	}
+	if (w->nr > UD_MAX_BUFS || (w->nr && !w->table)) {
+		ud_warn(o, UD_TABLE_BUFS, UD_WARN_READ, (__u64)ctx, w->nr);
+		w->nr = 0;
+	}
+	/* Resumed inside a buffer of a table that is gone. */
+	if (seg && slot >= w->nr)
+		ud_warn(o, UD_TABLE_BUFS, UD_WARN_CHANGED, (__u64)ctx, slot);
 	if (!w->nr)
 		return;
-	if (w->nr > UD_MAX_BUFS || !w->table) {
-		ud_warn(o, UD_TABLE_BUFS, UD_WARN_READ, (__u64)ctx, w->nr);
-		return;
-	}
 	bpf_loop(UD_MAX_STEPS, ud_bufs_step, o, 0);
-	if (!w->done)
-		ud_cont(o, UD_TABLE_BUFS, (__u64)ctx, w->slot, w->seg);
+	if (w->done)
+		return;
+	/* Stopped inside a buffer: what went out of it must be of the same
+	 * buffer, and the next pass continues only that one (ud_cont says
+	 * which). */
+	if (w->imu && !ud_buf_same(o)) {
+		ud_warn(o, UD_TABLE_BUFS, UD_WARN_CHANGED, (__u64)ctx, w->slot);
+		w->imu = 0;
+		w->seg = 0;
+		w->slot++;
+	}
+	ud_cont(o, UD_TABLE_BUFS, (__u64)ctx, w->slot, w->seg);
 }
 
 /* ---- the whole ring ---- */

@@ -37,8 +37,11 @@ struct ud_obj {
 };
 
 struct ud_files_walk {
+	struct io_ring_ctx *ctx;
 	unsigned long *bitmap;
 	void *slots;      /* io_fixed_file[] (flat) or io_rsrc_node *[] (rsrc) */
+	void *node;       /* the slot being read: its io_rsrc_node (rsrc) */
+	__u64 file_ptr;   /* and what it held, as read */
 	__u64 last_file;  /* last FILE record emitted by this walk */
 	__u64 last_ino;   /* and its inode, device and mode, read once */
 	__u64 counted;    /* summary mode: used slots */
@@ -55,12 +58,19 @@ struct ud_files_walk {
 struct ud_bufs_walk {
 	__u8 bvecs[UD_SEG_BATCH * 16];              /* bio_vecs as read (16 bytes each) */
 	struct ud_buf_seg recs[UD_SEG_BATCH];      /* their records */
+	struct io_ring_ctx *ctx;
 	void *table;      /* io_mapped_ubuf *[] (flat) or io_rsrc_node *[] (rsrc) */
 	void *imu;        /* the buffer being walked, 0 between buffers */
+	void *node;       /* what its slot held: the io_rsrc_node (rsrc) or imu (flat) */
+	__u64 ubuf;       /* its user address and length as its RING_BUF record has them */
+	__u64 len;
+	__u64 ident;      /* a resumed walk: the buffer it continues (ud_cont.ident) */
+	__u64 ident2;
 	__u32 nr;
 	__u32 slot;
 	__u32 seg;        /* next bio_vec of imu */
-	__u32 nr_bvecs;
+	__u32 nr_bvecs;   /* bio_vecs to emit (0 in summary mode) */
+	__u32 nr_rec;     /* bio_vecs its RING_BUF record says it has */
 	__u32 done;
 };
 
@@ -68,6 +78,7 @@ struct ud_bufs_walk {
 
 /* An item pushed on the traversal stack: what emitting it needs. */
 struct ud_epi_entry {
+	__u64 epi;   /* the epitem, read again before its item is emitted */
 	__u64 right; /* rb_right of the node */
 	__u64 file;
 	__s64 fd;
@@ -86,11 +97,19 @@ struct ud_epoll_walk {
 	__u64 counted;       /* summary mode: items */
 	__u64 seek_file;     /* the cursor of a resumed walk */
 	__s64 seek_fd;
+	__u64 ep;            /* the eventpoll walked */
 	__u32 depth;
 	__u32 seeking;
+	__u32 skipped;       /* nodes found removed from the tree, not descended into */
+	__u32 pad;
 };
 
 struct ud_path_walk {
+	/* The file whose FILE record is being filled, as read: checked again
+	 * once its referrer is validated (ud_file_same). */
+	struct inode *inode;
+	struct dentry *leaf;
+	struct vfsmount *vmnt;
 	struct dentry *dentry;
 	struct mount *mnt;
 	struct dentry *root_dentry;
@@ -106,15 +125,32 @@ struct ud_xa_walk {
 	__u32 count;    /* leaf entries seen */
 	__u32 keep;     /* copy the first UD_XA_OUT_MAX leaves to out[] */
 	__u32 bound_hit;
+	/* A thread's context (UD_XA_TCTX): leaves are io_tctx_node, and only
+	 * those of this task for a ring not being torn down count. */
+	struct task_struct *task;
 	__u64 out[UD_XA_OUT_MAX];
 };
 
 struct ud_tctx_walk {
 	struct io_uring_task *tctx;
+	struct task_struct *task;
 	__u32 tid;
 	__u32 nr_used;     /* leaves of tctx->xa, in xw.out[] */
 	__u32 resume_from; /* rings before this index were emitted by an earlier pass */
 	__u32 stopped_at;  /* first ring whose record did not fit, or ~0 */
+};
+
+/* Looking for the fd by which a process holds a ring (uringdump.bpf.c). */
+struct ud_fd_scan {
+	struct file **fd;         /* the fd table's array */
+	unsigned long *open_fds;  /* its bitmap */
+	struct io_ring_ctx *ctx;  /* the ring */
+	struct file *file;        /* its file, once found */
+	__u64 word;
+	__u32 max;
+	__u32 next;               /* next fd to look at */
+	__s32 found;              /* the fd, or -1 */
+	__u32 pad;
 };
 
 /* Counting the requests of a ring (ud_ring_busy.bpf.h). */
@@ -171,6 +207,7 @@ struct ud_state {
 	struct ud_path_walk pw;
 	struct ud_xa_walk xw[2]; /* [UD_XA_COUNT]: counting; [UD_XA_TCTX]: a thread's rings */
 	struct ud_tctx_walk tw;
+	struct ud_fd_scan fs;
 	struct ud_busy_walk busy;
 	union {
 		struct ud_ring ring;

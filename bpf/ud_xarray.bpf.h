@@ -25,10 +25,28 @@ static __always_inline bool ud_xa_is_internal(unsigned long e)
 	return (e & 3) == 2;
 }
 
+/*
+ * A leaf of a thread's context (task->io_uring->xa): an io_tctx_node, which
+ * io_uring_del_tctx_node() erases and kfree()s at once, not after an RCU
+ * grace period, so that a leaf read a moment ago may already be another
+ * object. It counts only as a node of this task (node->task) for a ring
+ * that is not being torn down; ud_tctx_node_ok() checks it again where it
+ * is used.
+ */
+static __always_inline bool ud_tctx_leaf_ok(struct task_struct *task, unsigned long e)
+{
+	struct io_tctx_node *node = (struct io_tctx_node *)e;
+	struct io_ring_ctx *ctx = BPF_CORE_READ(node, ctx);
+
+	return ctx && BPF_CORE_READ(node, task) == task && !ud_ring_dying(ctx);
+}
+
 static __always_inline void ud_xa_leaf(struct ud_xa_walk *w, unsigned long e)
 {
 	__u32 n = w->count;
 
+	if (w->task && !ud_tctx_leaf_ok(w->task, e))
+		return;
 	if (w->keep && n < UD_XA_OUT_MAX) {
 		barrier_var(n);
 		w->out[n & (UD_XA_OUT_MAX - 1)] = e;
@@ -82,6 +100,39 @@ static long ud_xa_step(__u32 i, void *data)
 	if (!ud_xa_is_internal(e))
 		ud_xa_leaf(w, e);
 	return 0;
+}
+
+/*
+ * The entry xa holds at index, or 0: xa_load()'s descent, one level of 6
+ * bits per step from the head's node down. Internal entries (retry, sibling)
+ * count as absent.
+ */
+static __always_inline __u64 ud_xa_load(struct xarray *xa, __u64 index)
+{
+	unsigned long e = (unsigned long)BPF_CORE_READ(xa, xa_head);
+	__u32 i, shift;
+
+	for (i = 0; i < UD_XA_MAX_DEPTH; i++) {
+		struct xa_node *n;
+
+		if (!ud_xa_is_node(e))
+			break;
+		n = (struct xa_node *)(e - 2);
+		shift = BPF_CORE_READ(n, shift);
+		if (shift > 60)
+			return 0; /* no level of a 64-bit index starts above bit 60 */
+		/* The top node covers indices below 64 << shift only. */
+		if (i == 0 && shift + 6 < 64 && (index >> (shift + 6)))
+			return 0;
+		e = 0;
+		bpf_probe_read_kernel(&e, sizeof(e), (char *)n + bpf_core_field_offset(struct xa_node, slots) +
+							 ((index >> shift) & (UD_XA_CHUNK - 1)) * sizeof(void *));
+	}
+	if (ud_xa_is_internal(e))
+		return 0;
+	if (i == 0 && index)
+		return 0; /* an entry in the head itself is at index 0 */
+	return e;
 }
 
 /*

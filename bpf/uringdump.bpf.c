@@ -76,6 +76,110 @@ int ud_task_file(struct bpf_iter__task_file *ctx)
 
 #define UD_REG_RINGS 16 /* IO_RINGFD_REG_MAX */
 
+/*
+ * What the thread's context refers to can go while it is read: the thread
+ * unregisters a ring (fput of registered_rings[k], which may free the file),
+ * or a ring's exit work has the thread remove its io_tctx_node
+ * (io_uring_del_tctx_node: xa_erase, then kfree, no grace period), after
+ * which the ring itself is freed (io_ring_exit_work frees the ctx once its
+ * tctx_list is empty, on 6.1 as on 6.18). So a ring is read only through a
+ * reference checked first, and checked again once its records are out:
+ *  - registered_rings[k] holds the ring's file, an io_uring file whose
+ *    private_data is the ctx (io_uring_release clears it);
+ *  - a tctx node is the one the context's xarray holds at the index that
+ *    is the ring's own address (io_tctx_install_node), of this thread.
+ * While the reference holds, the ring is not freed.
+ */
+static __always_inline bool ud_tctx_ref_ok(struct ud_tctx_walk *w, __u32 k, void *ref, struct io_ring_ctx *ctx)
+{
+	if (k < UD_REG_RINGS) {
+		struct file *file = 0;
+
+		bpf_probe_read_kernel(&file, sizeof(file),
+				      (char *)w->tctx + bpf_core_field_offset(struct io_uring_task, registered_rings) +
+					      k * sizeof(void *));
+		return file == ref && BPF_CORE_READ(file, private_data) == ctx;
+	}
+	return ud_xa_load(&w->tctx->xa, (__u64)ctx) == (__u64)ref &&
+	       BPF_CORE_READ((struct io_tctx_node *)ref, task) == w->task;
+}
+
+static long ud_fd_scan_step(__u32 i, void *data)
+{
+	struct ud_fd_scan *s = &((struct ud_out *)data)->st->fs;
+	__u32 fd = s->next, bit = fd & 63;
+	struct file *f = 0;
+
+	if (fd >= s->max)
+		return 1;
+	if (bit == 0 || i == 0) {
+		s->word = 0;
+		bpf_probe_read_kernel(&s->word, sizeof(s->word), s->open_fds + (fd >> 6));
+	}
+	if (!(s->word >> bit)) {
+		s->next = (fd | 63) + 1; /* no open fd left in this word */
+		return 0;
+	}
+	s->next = fd + 1;
+	if (!((s->word >> bit) & 1))
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), s->fd + fd);
+	if (f && (__u64)BPF_CORE_READ(f, f_op) == ud_ring_fops && BPF_CORE_READ(f, private_data) == s->ctx) {
+		s->found = fd;
+		s->file = f;
+		return 1;
+	}
+	return 0;
+}
+
+#define UD_PF_EXITING 0x4
+
+/*
+ * The lowest fd by which task's process holds ring ctx, or -1; its file in
+ * st->fs.file. For a ring the context reaches that no fd of the process
+ * reached earlier in this snapshot: fd-less (registered and closed), or
+ * opened since the fds were read, which "fd": null would misstate. The fd
+ * table is read as the kernel's own iterator reads it, without the task
+ * lock that keeps task->files from going: a task that exits or execs
+ * meanwhile gives no answer.
+ */
+static __always_inline __s32 ud_ring_fd(struct ud_out *o, struct task_struct *task, struct io_ring_ctx *ctx)
+{
+	struct ud_fd_scan *s = &o->st->fs;
+	struct files_struct *files = BPF_CORE_READ(task, files);
+	struct fdtable *fdt;
+
+	s->found = -1;
+	s->file = 0;
+	if (!files)
+		return -1;
+	fdt = BPF_CORE_READ(files, fdt);
+	s->fd = BPF_CORE_READ(fdt, fd);
+	s->open_fds = BPF_CORE_READ(fdt, open_fds);
+	s->max = BPF_CORE_READ(fdt, max_fds);
+	s->ctx = ctx;
+	s->next = 0;
+	if (!s->fd || !s->open_fds)
+		return -1;
+	bpf_loop(UD_MAX_STEPS, ud_fd_scan_step, o, 0);
+	if (BPF_CORE_READ(task, files) != files || (BPF_CORE_READ(task, flags) & UD_PF_EXITING))
+		return -1;
+	return s->found;
+}
+
+/* The TASK_FD record of the fd ud_ring_fd() found. */
+static __always_inline void ud_emit_found_fd(struct ud_out *o)
+{
+	struct ud_task_fd tf = {};
+
+	ud_hdr(o, &tf.hdr, UD_REC_TASK_FD, sizeof(tf));
+	tf.fd = o->st->fs.found;
+	tf.file = (__u64)o->st->fs.file;
+	tf.f_op = ud_ring_fops;
+	tf.kind = 1;
+	ud_put(o, &tf, sizeof(tf));
+}
+
 /* Ring k of the thread: 0..15 are registered_rings[], then the xa entries. */
 static long ud_tctx_step(__u32 k, void *data)
 {
@@ -85,16 +189,18 @@ static long ud_tctx_step(__u32 k, void *data)
 	struct ud_ring_ref ref = { .fd = -1, .tid = w->tid, .reg_index = -1, .tables = UD_WALK_ALL };
 	struct io_ring_ctx *ctx = 0;
 	struct file *file = 0;
+	void *held;
 
 	if (k < UD_REG_RINGS) {
 		bpf_probe_read_kernel(&file, sizeof(file),
 				      (char *)w->tctx + bpf_core_field_offset(struct io_uring_task, registered_rings) +
 					      k * sizeof(void *));
-		if (!file)
+		if (!file || (__u64)BPF_CORE_READ(file, f_op) != ud_ring_fops)
 			return 0;
 		ctx = BPF_CORE_READ(file, private_data);
 		ref.via = UD_VIA_REGISTERED;
 		ref.reg_index = k;
+		held = file;
 	} else {
 		__u32 j = k - UD_REG_RINGS;
 		struct io_tctx_node *node;
@@ -105,23 +211,31 @@ static long ud_tctx_step(__u32 k, void *data)
 		node = (struct io_tctx_node *)st->xw[UD_XA_TCTX].out[j & (UD_XA_OUT_MAX - 1)];
 		ctx = BPF_CORE_READ(node, ctx);
 		ref.via = UD_VIA_TCTX;
+		held = node;
 	}
-	if (!ctx)
+	/* Gone since the context was walked, or closed and being torn down:
+	 * the thread no longer refers to a ring the process holds. */
+	if (!ctx || !ud_tctx_ref_ok(w, k, held, ctx) || ud_ring_dying(ctx))
 		return 0;
 	ref.ctx = ctx;
 	ref.file = file;
 	if (ud_resume_mode && k < w->resume_from) {
 		/* Only continuations of this ring's tables, if any were asked. */
 		ref.resume = 1;
-		ud_emit_ring(o, &ref);
-		return 0;
-	}
-	if (!ud_fits(o, sizeof(struct ud_ring))) {
+	} else if (!ud_fits(o, sizeof(struct ud_ring) + sizeof(struct ud_warn) + sizeof(struct ud_task_fd))) {
 		w->stopped_at = k;
 		return 1;
+	} else if (!ud_seen_before(o, (__u64)ctx) && ud_ring_fd(o, w->task, ctx) >= 0) {
+		ref.fd = st->fs.found;
+		if (!ref.file)
+			ref.file = st->fs.file;
+		ud_emit_found_fd(o);
 	}
 	/* A ring not reached before: its full record, even in a resume pass. */
 	ud_emit_ring(o, &ref);
+	/* Read whole while the reference held, and still not being closed. */
+	if (!ud_tctx_ref_ok(w, k, held, ctx) || ud_ring_dying(ctx))
+		ud_warn(o, UD_TABLE_TCTX, UD_WARN_CHANGED, (__u64)ctx, ((__u64)w->tid << 32) | (__u32)ref.reg_index);
 	return 0;
 }
 
@@ -154,8 +268,10 @@ int ud_task(struct bpf_iter__task *ctx)
 	if (!w->tctx)
 		return 0;
 	w->tid = tid;
+	w->task = task;
 	w->stopped_at = ~0U;
 	w->resume_from = 0;
+	o.st->xw[UD_XA_TCTX].task = task; /* keeps this thread's nodes of live rings only */
 	w->nr_used = ud_xa_walk(&o, &w->tctx->xa, UD_XA_TCTX, 1, &partial);
 	if (partial || w->nr_used > UD_XA_OUT_MAX)
 		ud_warn(&o, UD_TABLE_TCTX, UD_WARN_BOUND, tid, w->nr_used);

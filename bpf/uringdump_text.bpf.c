@@ -54,6 +54,7 @@ static const char fmt_item[] = "%d %d %d 0x%x 0x%lx %lu ";
 static const char fmt_more[] =
 	"%d %d ... more entries not shown: a kernel iterator prints at most 32 KiB per file; see uringdump show %d\n";
 static const char fmt_warn[] = "%d %d ... the table changed while read: entries may be missing\n";
+static const char fmt_changed[] = "%d %d ... slot or tfd %ld changed while read: not shown, or not to be trusted above\n";
 static const char fmt_socket[] = "socket:[%lu]";
 static const char fmt_pipe[] = "pipe:[%lu]";
 static const char anon_prefix[] = "anon_inode:";
@@ -372,7 +373,12 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 	case UD_REC_WARN:
 		a[0] = h->pid;
 		a[1] = t->fd;
-		ud_line(o, fmt_warn, sizeof(fmt_warn), a, 2);
+		if (size >= sizeof(struct ud_warn) && ((const struct ud_warn *)rec)->code == UD_WARN_CHANGED) {
+			a[2] = ((const struct ud_warn *)rec)->value;
+			ud_line(o, fmt_changed, sizeof(fmt_changed), a, 3);
+		} else {
+			ud_line(o, fmt_warn, sizeof(fmt_warn), a, 2);
+		}
 		break;
 	default:
 		break; /* TASK_FD, RING, EPOLL: no line of their own */

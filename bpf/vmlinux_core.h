@@ -73,6 +73,15 @@ struct hlist_bl_node {
 	struct hlist_bl_node *next, **pprev;
 };
 
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
+/* __PERCPU_REF_DEAD (bit 1 of percpu_count_ptr): percpu_ref_kill() ran. */
+struct percpu_ref {
+	unsigned long percpu_count_ptr;
+};
+
 struct rb_node {
 	unsigned long __rb_parent_color;
 	struct rb_node *rb_right;
@@ -277,6 +286,7 @@ struct io_sq_data {
 };
 
 struct io_ring_ctx {
+	struct percpu_ref refs; /* killed when the ring's last file reference went */
 	unsigned int flags;
 	struct io_rings *rings;
 	unsigned int cached_sq_head;
@@ -341,15 +351,24 @@ struct fs_struct {
 	struct path root;
 };
 
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *open_fds;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
 /* x86 and arm64 keep the CPU a task runs on here (CONFIG_THREAD_INFO_IN_TASK). */
 struct thread_info {
 	__u32 cpu;
 };
 
-struct files_struct;
-
 struct task_struct {
 	struct thread_info thread_info;
+	unsigned int flags; /* PF_EXITING: 0x4 */
 	pid_t pid;
 	pid_t tgid;
 	char comm[16];
@@ -374,6 +393,7 @@ struct epoll_event {
 struct epitem {
 	struct rb_node rbn;
 	struct epoll_filefd ffd;
+	struct hlist_node fllink; /* on the target file's f_ep list; pprev poisoned once removed */
 	struct epoll_event event;
 };
 

@@ -16,6 +16,7 @@
 #include "collect/process_memory.h"
 #include "image/atomic_file.h"
 #include "image/encoder.h"
+#include "image/image_check.h"
 #include "image/stop_point.h"
 #include "render/name_json.h"
 #include "render/name_text.h"
@@ -130,7 +131,22 @@ int cmd_dump(Context &ctx) {
     const model::Snapshot &snap = *taken;
     collect::BufferMemoryMap memory = collect::classify_buffers(snap);
     std::vector<image::Obstacle> obstacles = image::find_obstacles(snap, memory);
+    image::ImageInfo info = image_info(ctx, pids, obstacles);
+    // What `image check` would say of the image: a snapshot it would reject
+    // is never written, not even with --force (the collector drops what it
+    // finds torn; this is the same check image check makes, run before the
+    // image exists rather than after).
+    std::vector<std::string> flaws = image::check_parts(info, snap, memory, {});
+    for (auto &flaw : flaws)
+        obstacles.push_back({image::ObstacleKind::partial, 0, {}, {}, "snapshot", "inconsistent: " + flaw});
     if (ctx.check) return report_check(ctx, obstacles);
+    if (!flaws.empty()) {
+        print_obstacles(stderr, "uringdump: obstacle: ", obstacles);
+        p_err(fmt::format("not dumped: the snapshot is inconsistent ({} flaw{}: image check would reject the image), "
+                          "which --force does not override",
+                          flaws.size(), flaws.size() == 1 ? "" : "s"));
+        return kNotRestorable;
+    }
     if (!obstacles.empty() && !ctx.force) {
         print_obstacles(stderr, "uringdump: obstacle: ", obstacles);
         p_err(fmt::format("not dumped: {} obstacle{} above (dump --check lists them; --force writes the image with "
@@ -140,7 +156,6 @@ int cmd_dump(Context &ctx) {
     }
     print_obstacles(stderr, "uringdump: note: marked in the image: ", obstacles);
 
-    image::ImageInfo info = image_info(ctx, pids, std::move(obstacles));
     bool first_read = true;
     image::ContentReader read = [&](int pid, std::uint64_t addr, std::span<char> out) {
         if (first_read) image::stop_point("pages");

@@ -15,6 +15,7 @@
 #include <map>
 #include <utility>
 #include <set>
+#include <tuple>
 
 #include "collect/bpf_programs.h"
 #include "collect/calibration.h"
@@ -254,8 +255,10 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
     // The continuations stored for the current resume round, until the
     // CHUNK record that opens each one comes back. One left over after the
     // round was not continued (its object was not visited, or not asked):
-    // its table is incomplete, and the snapshot must say so.
-    std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> awaited;  // (owner, table) -> pid
+    // its table is incomplete, and the snapshot must say so. Per process:
+    // processes sharing a ring or epoll set each walk its tables.
+    using WalkKey = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>;  // (pid, owner, table)
+    std::set<WalkKey> awaited;
     RecordStream rs([&](const ud_hdr &h) {
         if (h.type == UD_REC_CONT) {
             pending.push_back(reinterpret_cast<const ud_cont &>(h));
@@ -263,7 +266,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
         }
         if (h.type == UD_REC_CHUNK) {
             auto &c = reinterpret_cast<const ud_chunk &>(h);
-            awaited.erase({c.owner, c.table});
+            awaited.erase({c.hdr.pid, c.owner, c.table});
         }
         builder.add(h);
     });
@@ -284,7 +287,7 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
 
     // Resume passes: each continues every walk that stopped on the output
     // budget, for the processes that have one, until none is left.
-    std::map<std::pair<std::uint64_t, std::uint32_t>, std::pair<std::uint64_t, std::int64_t>> last_cursor;
+    std::map<WalkKey, std::pair<std::uint64_t, std::int64_t>> last_cursor;
     unsigned rounds = 0;
     while (!pending.empty()) {
         if (++rounds > kMaxResumeRounds) {
@@ -299,7 +302,8 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
             ud_resume_key k{};
             k.owner = c.owner;
             k.table = c.table;
-            auto [it, fresh] = last_cursor.try_emplace({c.owner, c.table}, c.cursor, c.cursor2);
+            k.tgid = c.hdr.pid;
+            auto [it, fresh] = last_cursor.try_emplace({c.hdr.pid, c.owner, c.table}, c.cursor, c.cursor2);
             if (!fresh && it->second.first == c.cursor && it->second.second == c.cursor2) {
                 snap.partial.push_back(fmt::format("pid {}: a table walk made no progress; it is incomplete", c.hdr.pid));
                 continue;
@@ -309,8 +313,10 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
             v.cursor = c.cursor;
             v.cursor2 = c.cursor2;
             v.token = c.token;
+            v.ident = c.ident;
+            v.ident2 = c.ident2;
             state.store_cursor(k, v);
-            awaited[{c.owner, c.table}] = c.hdr.pid;
+            awaited.insert({c.hdr.pid, c.owner, c.table});
             auto &last = targets[{static_cast<int>(c.hdr.pid), is_thread_token(c.token)}];
             last = std::max(last, static_cast<std::uint32_t>(c.token & 0xffffffffU));
         }
@@ -335,10 +341,10 @@ void BpfReader::run_passes(const std::vector<int> &pids, bool summary, model::Sn
             pass.read(pid, task_prog, rs, stop_early);
         }
         state.resume_mode(false);
-        for (auto &[key, pid] : awaited)
+        for (auto &[pid, owner, table] : awaited)
             snap.partial.push_back(fmt::format("pid {}: {}: a walk stopped at the output budget was not continued; "
                                                "it is incomplete",
-                                               pid, model::table_name(key.second)));
+                                               pid, model::table_name(table)));
         awaited.clear();
     }
 }

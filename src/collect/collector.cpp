@@ -8,7 +8,9 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "collect/fail_point.h"
 #include "collect/procfs.h"
+#include "collect/validate.h"
 #include "model/join.h"
 
 namespace ud::collect {
@@ -74,6 +76,21 @@ Collector::Collector(CollectOptions opts) {
     }
 }
 
+namespace {
+
+// URINGDUMP_TEST_FAIL=tear: what dump must refuse on its own (fail_point.h).
+void tear_for_test(model::Snapshot &snap) {
+    for (auto &p : snap.processes)
+        for (auto &r : p.rings)
+            for (auto &b : r.buffers)
+                if (b.seg_count > 0) {
+                    b.seg_count--;
+                    return;
+                }
+}
+
+}  // namespace
+
 Collector::~Collector() = default;
 
 model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) {
@@ -85,6 +102,8 @@ model::Snapshot Collector::snapshot(const std::vector<int> &pids, bool summary) 
                                 "no setup flags, no ring counts beyond fdinfo, fds of epoll targets and fixed files "
                                 "known for sockets only");
     }
+    drop_flawed(snap);
+    if (fail_point_armed("tear")) tear_for_test(snap);
     const int self = static_cast<int>(::getpid());
     std::vector<model::Process> kept;
     for (auto &p : snap.processes) {

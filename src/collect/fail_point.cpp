@@ -9,9 +9,9 @@
 
 namespace ud::collect {
 
-void fail_point(const char *name) {
+bool fail_point_armed(const char *name) {
     const char *want = std::getenv("URINGDUMP_TEST_FAIL");
-    if (!want) return;
+    if (!want) return false;
     std::string spec = want;
     unsigned long from = 1, to = ~0UL;
     if (auto at = spec.find('@'); at != std::string::npos) {
@@ -20,7 +20,7 @@ void fail_point(const char *name) {
         if (end && *end == '-') to = std::strtoul(end + 1, nullptr, 10);
         spec.resize(at);
     }
-    if (spec != name) return;
+    if (spec != name) return false;
     static std::mutex mutex;
     static std::map<std::string, unsigned long> hits;
     unsigned long hit;
@@ -28,7 +28,11 @@ void fail_point(const char *name) {
         std::lock_guard lock(mutex);
         hit = ++hits[spec];
     }
-    if (hit >= from && hit <= to)
+    return hit >= from && hit <= to;
+}
+
+void fail_point(const char *name) {
+    if (fail_point_armed(name))
         throw std::runtime_error(std::string("failure injected at ") + name + " (URINGDUMP_TEST_FAIL)");
 }
 

@@ -11,10 +11,17 @@
 // "collect" (BpfReader: every pass of a collection read, the snapshot not
 // yet finished); "export-memory" (export: the snapshot read, the buffers'
 // memory not yet classified).
+//
+// fail_point_armed(NAME) only says whether NAME is the point asked for (and
+// this hit within N-M), for hooks that change data instead of throwing:
+// "tear" (Collector: after its consistency check, the first buffer with
+// segments loses its last one, as a table torn in a way no check before
+// dump caught would come).
 #pragma once
 
 namespace ud::collect {
 
 void fail_point(const char *name);
+bool fail_point_armed(const char *name);
 
 }  // namespace ud::collect

@@ -4,41 +4,23 @@
 
 #include <algorithm>
 
+#include "model/consistency.h"
+
 namespace ud::image {
 namespace {
 
 using model::Process;
 using model::Ring;
 
-// Entry i of a table (fixed files, buffers) comes after entry i - 1 and
-// within the table's size.
-template <typename Entries>
-void check_slot(const Ring &r, const Entries &entries, std::size_t i, std::uint32_t table, const char *what,
-                const std::string &where, std::vector<std::string> &out) {
-    std::uint32_t slot = entries[i].slot;
-    if (i && slot <= entries[i - 1].slot) out.push_back(fmt::format("{}: {} slot {} out of order", where, what, slot));
-    if (r.state_known && slot >= table)
-        out.push_back(fmt::format("{}: {} slot {} beyond the table of {}", where, what, slot, table));
-}
-
-void check_ring(const Image &img, const Process &p, std::uint32_t ri, std::vector<std::string> &out) {
+void check_ring(const model::Snapshot &snap, const ContentsMap &contents, const Process &p,
+                std::uint32_t ri, std::vector<std::string> &out) {
     const Ring &r = p.rings[ri];
     std::string where = fmt::format("pid {} {}", p.pid, ring_label(r));
-    for (std::size_t i = 0; i < r.files.size(); i++) {
-        const auto &f = r.files[i];
-        check_slot(r, r.files, i, r.state.nr_files, "fixed-file", where, out);
-        if (f.file && !img.snap.files.count(f.file))
-            out.push_back(fmt::format("{}: fixed-file slot {} names no file of the image", where, f.slot));
-    }
+    for (auto &flaw : model::ring_flaws(snap, r)) out.push_back(fmt::format("{}: {}", where, flaw.detail));
     for (std::uint32_t bi = 0; bi < r.buffers.size(); bi++) {
         const auto &b = r.buffers[bi];
-        check_slot(r, r.buffers, bi, r.state.nr_bufs, "buffer", where, out);
-        std::uint64_t seg_bytes = 0;
-        for (std::uint32_t i = 0; i < b.seg_count; i++) seg_bytes += r.segments[b.seg_begin + i].len;
-        if (b.seg_count && seg_bytes != b.len)
-            out.push_back(fmt::format("{}: buffer slot {}: segments hold {} bytes of {}", where, b.slot, seg_bytes, b.len));
-        auto c = img.contents.find({p.pid, ri, bi});
-        if (c != img.contents.end() && c->second.error.empty() && c->second.bytes != b.len)
+        auto c = contents.find({p.pid, ri, bi});
+        if (c != contents.end() && c->second.error.empty() && c->second.bytes != b.len)
             out.push_back(fmt::format("{}: buffer slot {}: contents end at byte {} of {} without saying why", where,
                                       b.slot, c->second.bytes, b.len));
     }
@@ -46,26 +28,29 @@ void check_ring(const Image &img, const Process &p, std::uint32_t ri, std::vecto
 
 }  // namespace
 
-std::vector<std::string> check_consistency(const Image &img) {
+std::vector<std::string> check_parts(const ImageInfo &info, const model::Snapshot &snap,
+                                     const collect::BufferMemoryMap &memory, const ContentsMap &contents) {
     std::vector<std::string> out;
-    const auto &pids = img.info.pids;
-    for (auto &p : img.snap.processes) {
+    const auto &pids = info.pids;
+    for (auto &p : snap.processes) {
         if (std::find(pids.begin(), pids.end(), p.pid) == pids.end())
             out.push_back(fmt::format("pid {}: a process dump was not asked for", p.pid));
-        for (std::uint32_t ri = 0; ri < p.rings.size(); ri++) check_ring(img, p, ri, out);
+        for (std::uint32_t ri = 0; ri < p.rings.size(); ri++) check_ring(snap, contents, p, ri, out);
         for (auto &e : p.epolls)
-            for (auto &item : e.items)
-                if (item.file && !img.snap.files.count(item.file))
-                    out.push_back(fmt::format("pid {} epoll fd {}: item tfd {} names no file of the image", p.pid, e.fd,
-                                              item.tfd));
+            for (auto &flaw : model::epoll_flaws(snap, e))
+                out.push_back(fmt::format("pid {} epoll fd {}: {}", p.pid, e.fd, flaw.detail));
     }
-    std::vector<Obstacle> expected = find_obstacles(img.snap, img.memory);
-    if (expected != img.info.obstacles)
-        out.push_back(fmt::format("the image records {} obstacles, its contents give {}", img.info.obstacles.size(),
+    std::vector<Obstacle> expected = find_obstacles(snap, memory);
+    if (expected != info.obstacles)
+        out.push_back(fmt::format("the image records {} obstacles, its contents give {}", info.obstacles.size(),
                                   expected.size()));
-    if (!img.info.obstacles.empty() && !img.info.forced)
+    if (!info.obstacles.empty() && !info.forced)
         out.push_back("obstacles recorded in an image not written with --force");
     return out;
+}
+
+std::vector<std::string> check_consistency(const Image &img) {
+    return check_parts(img.info, img.snap, img.memory, img.contents);
 }
 
 std::vector<ProcessPlan> restore_plan(const Image &img) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,17 @@
 namespace ud::image {
 
 // Contradictions between the parts of a decoded image, one line each; none
-// for an image dump wrote. Among them: obstacles that are not what the
-// image's own snapshot and buffer memory give.
+// for an image dump wrote. Among them: the snapshot's own flaws
+// (model/consistency.h), and obstacles that are not what the image's own
+// snapshot and buffer memory give.
 std::vector<std::string> check_consistency(const Image &img);
+
+// The same checks on the parts an image is made of, before there is one:
+// what dump runs on the snapshot it is about to write, so that it never
+// writes an image this check rejects.
+using ContentsMap = std::map<collect::BufferKey, BufferContents>;
+std::vector<std::string> check_parts(const ImageInfo &info, const model::Snapshot &snap,
+                                     const collect::BufferMemoryMap &memory, const ContentsMap &contents);
 
 struct RingPlan {
     std::string label;  // "io_uring fd 3"

@@ -4,10 +4,18 @@
 
 #include <algorithm>
 
+#include "model/consistency.h"
 #include "model/describe.h"
 #include "model/file_path.h"
 
 namespace ud::model {
+namespace {
+
+// Ids of files whose address was another file earlier in the snapshot: no
+// kernel address has bit 62 set without bit 63.
+constexpr std::uint64_t kReusedFile = 1ULL << 62;
+
+}  // namespace
 
 Process &SnapshotBuilder::process(std::uint32_t pid) {
     auto [it, inserted] = proc_index_.try_emplace(pid, snap_.processes.size());
@@ -36,11 +44,10 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
     if (inserted) p.rings.emplace_back();
     Ring &ring = p.rings[it->second];
 
-    if (r.via == UD_VIA_FD) {
-        if (!ring.fd || r.fd < *ring.fd) ring.fd = r.fd;
-    } else {
-        ring.users.push_back({static_cast<int>(r.tid), r.reg_index});
-    }
+    // A ring reached through a thread's context has an fd too when the
+    // process opened one after its fds were read (bpf/uringdump.bpf.c).
+    if (r.fd >= 0 && (!ring.fd || r.fd < *ring.fd)) ring.fd = r.fd;
+    if (r.via != UD_VIA_FD) ring.users.push_back({static_cast<int>(r.tid), r.reg_index});
     if (r.file) ring.file = r.file;
     ring.ctx = r.ctx;
     ring.layout = r.layout;
@@ -85,11 +92,17 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
 
     RingRef ref{pi, it->second};
     if (r.alias) {
-        if (inserted) alias_rings_.push_back(ref);
+        // Its tables came with the process's first reading of it: this
+        // same ring, unless that reading was dropped (finish() says so).
+        if (!ring_owner_.count({r.hdr.pid, r.ctx})) alias_rings_.push_back(ref);
         scope_ = Scope::none;
         return;
     }
-    ring_owner_[r.ctx] = ref;
+    ring_owner_[{r.hdr.pid, r.ctx}] = ref;
+    if (r.via == UD_VIA_FD)
+        tables_via_thread_.erase({r.hdr.pid, r.ctx});
+    else
+        tables_via_thread_[{r.hdr.pid, r.ctx}] = (std::uint64_t{r.tid} << 32) | static_cast<std::uint32_t>(r.reg_index);
     // A full emission replaces whatever an earlier run of the same object
     // (or an LRU-evicted duplicate) put here.
     ring.files.clear();
@@ -111,11 +124,11 @@ void SnapshotBuilder::on_epoll(const ud_epoll &e) {
     ep.file = e.file;
     EpollRef ref{pi, it->second};
     if (e.alias) {
-        if (inserted) alias_epolls_.push_back(ref);
+        if (!epoll_owner_.count({e.hdr.pid, e.ep})) alias_epolls_.push_back(ref);
         scope_ = Scope::none;
         return;
     }
-    epoll_owner_[e.ep] = ref;
+    epoll_owner_[{e.hdr.pid, e.ep}] = ref;
     ep.items.clear();
     scope_ = Scope::epoll;
     cur_epoll_ = ref;
@@ -124,19 +137,139 @@ void SnapshotBuilder::on_epoll(const ud_epoll &e) {
 void SnapshotBuilder::on_chunk(const ud_chunk &c) {
     scope_ = Scope::none;
     if (c.table == UD_TABLE_EPOLL) {
-        auto it = epoll_owner_.find(c.owner);
+        auto it = epoll_owner_.find({c.hdr.pid, c.owner});
         if (it == epoll_owner_.end()) return;
         scope_ = Scope::epoll;
         cur_epoll_ = it->second;
     } else if (c.table == UD_TABLE_FILES || c.table == UD_TABLE_BUFS) {
-        auto it = ring_owner_.find(c.owner);
+        auto it = ring_owner_.find({c.hdr.pid, c.owner});
         if (it == ring_owner_.end()) return;
         scope_ = Scope::ring;
         cur_ring_ = it->second;
     }
 }
 
+std::string SnapshotBuilder::ring_where(std::uint32_t pid, std::uint64_t ctx) {
+    auto p = rings_by_pid_.find(pid);
+    if (p != rings_by_pid_.end()) {
+        auto r = p->second.find(ctx);
+        if (r != p->second.end()) return model::ring_where(static_cast<int>(pid), process(pid).rings[r->second]);
+    }
+    return fmt::format("pid {} io_uring", pid);
+}
+
+FileId SnapshotBuilder::bind_file(FileId addr, bool *fds_known) {
+    auto latest = latest_file_.find(addr);
+    if (!addr || latest == latest_file_.end()) return addr;
+    const FileInfo &info = latest->second;
+    auto same = [&](const FileInfo &f) {
+        return f.ino == info.ino && f.dev == info.dev && f.mode == info.mode && f.magic == info.magic &&
+               f.path == info.path;
+    };
+    auto [it, inserted] = snap_.files.try_emplace(addr, info);
+    if (inserted || same(it->second)) return addr;
+    // Which fds hold which of the files at this address is not known: the
+    // fds were read at another moment than either.
+    *fds_known = false;
+    auto &ids = reused_ids_[addr];
+    for (FileId id : ids)
+        if (same(snap_.files[id])) return id;
+    FileId id = kReusedFile | next_reused_++;
+    FileInfo &f = snap_.files[id] = info;
+    f.id = id;
+    ids.push_back(id);
+    return id;
+}
+
+// A WARN CHANGED: an entry that was no longer what had been read once
+// checked again. Files and epoll items were not emitted; a buffer's records
+// and a ring reached through a thread's context are dropped here.
+void SnapshotBuilder::on_changed(const ud_warn &w) {
+    const std::uint32_t pid = w.hdr.pid;
+    switch (w.table) {
+    case UD_TABLE_FILES:
+        snap_.partial.push_back(
+            fmt::format("{}: fixed-file slot {} changed while read; dropped", ring_where(pid, w.owner), w.value));
+        return;
+    case UD_TABLE_BUFS: {
+        auto own = ring_owner_.find({pid, w.owner});
+        if (own != ring_owner_.end()) {
+            Ring &ring = snap_.processes[own->second.proc].rings[own->second.ring];
+            for (std::size_t i = ring.buffers.size(); i-- > 0;) {
+                if (ring.buffers[i].slot != w.value) continue;
+                const Buffer b = ring.buffers[i];
+                ring.segments.erase(ring.segments.begin() + b.seg_begin,
+                                    ring.segments.begin() + std::min<std::size_t>(b.seg_begin + b.seg_count,
+                                                                                  ring.segments.size()));
+                ring.buffers.erase(ring.buffers.begin() + static_cast<std::ptrdiff_t>(i));
+                for (auto &later : ring.buffers)
+                    if (later.seg_begin > b.seg_begin) later.seg_begin -= b.seg_count;
+                break;
+            }
+        }
+        snap_.partial.push_back(
+            fmt::format("{}: buffer slot {} changed while read; dropped", ring_where(pid, w.owner), w.value));
+        return;
+    }
+    case UD_TABLE_EPOLL: {
+        int fd = -1;
+        if (auto own = epoll_owner_.find({pid, w.owner}); own != epoll_owner_.end())
+            fd = snap_.processes[own->second.proc].epolls[own->second.epoll].fd;
+        if (w.value == ~0ULL)
+            snap_.partial.push_back(fmt::format(
+                "pid {} epoll fd {}: an item was removed while the tree was walked; items may be missing", pid, fd));
+        else
+            snap_.partial.push_back(fmt::format("pid {} epoll fd {}: item tfd {} changed while read; dropped", pid, fd,
+                                                static_cast<std::int64_t>(w.value)));
+        return;
+    }
+    case UD_TABLE_TCTX: {
+        const int tid = static_cast<int>(w.value >> 32);
+        const int reg = static_cast<std::int32_t>(w.value & 0xffffffffULL);
+        std::string where = ring_where(pid, w.owner);
+        auto &by_ctx = rings_by_pid_[pid];
+        if (auto r = by_ctx.find(w.owner); r != by_ctx.end()) {
+            std::size_t pi = proc_index_[pid];
+            Ring &ring = snap_.processes[pi].rings[r->second];
+            auto u = std::find_if(ring.users.begin(), ring.users.end(),
+                                  [&](const RingUser &x) { return x.tid == tid && x.reg_index == reg; });
+            if (u != ring.users.end()) ring.users.erase(u);
+            // Its tables came with this reading: they go with it. A ring
+            // left with no fd and no thread is dropped by finish().
+            auto via = tables_via_thread_.find({pid, w.owner});
+            if (via != tables_via_thread_.end() && via->second == w.value) {
+                tables_via_thread_.erase(via);
+                auto own = ring_owner_.find({pid, w.owner});
+                ring.files.clear();
+                ring.buffers.clear();
+                ring.segments.clear();
+                ring.files_counted = 0;
+                if (own != ring_owner_.end()) ring_owner_.erase(own);
+                if (scope_ == Scope::ring && cur_ring_.proc == pi && cur_ring_.ring == r->second)
+                    scope_ = Scope::none;
+                if (ring.fd || !ring.users.empty())
+                    snap_.partial.push_back(fmt::format("{}: its tables were read through thread {}, whose context "
+                                                        "changed while read; not shown",
+                                                        where, tid));
+            }
+        }
+        snap_.partial.push_back(fmt::format("{} {} by thread {}: changed while read (closed, or left the thread's {}); "
+                                            "dropped",
+                                            where, reg >= 0 ? "registered" : "used", tid,
+                                            reg >= 0 ? fmt::format("registered ring {}", reg) : std::string("context")));
+        return;
+    }
+    default:
+        snap_.partial.push_back(fmt::format("pid {}: {}: an entry changed while read; dropped", pid, table_name(w.table)));
+        return;
+    }
+}
+
 void SnapshotBuilder::on_warn(const ud_warn &w) {
+    if (w.code == UD_WARN_CHANGED) {
+        on_changed(w);
+        return;
+    }
     const char *what = "";
     switch (w.code) {
     case UD_WARN_BOUND: what = "walk ended at its bound (the structure changed while read)"; break;
@@ -150,8 +283,18 @@ void SnapshotBuilder::on_warn(const ud_warn &w) {
 void SnapshotBuilder::add(const ud_hdr &rec) {
     switch (rec.type) {
     case UD_REC_TASK_FD: {
+        // In fd order; the thread pass adds the fd of a ring opened since
+        // the fds were read (bpf/uringdump.bpf.c ud_ring_fd).
         auto &r = reinterpret_cast<const ud_task_fd &>(rec);
-        process(rec.pid).task_fds.push_back({r.fd, r.file, r.f_op});
+        auto &fds = process(rec.pid).task_fds;
+        TaskFd tf{r.fd, r.file, r.f_op};
+        if (fds.empty() || fds.back().fd < r.fd) {
+            fds.push_back(tf);
+        } else {
+            auto at = std::lower_bound(fds.begin(), fds.end(), r.fd,
+                                       [](const TaskFd &a, int fd) { return a.fd < fd; });
+            if (at == fds.end() || at->fd != r.fd || at->file != r.file) fds.insert(at, tf);
+        }
         break;
     }
     case UD_REC_PROC: {
@@ -164,8 +307,11 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
         break;
     case UD_REC_RING_FILE: {
         auto &r = reinterpret_cast<const ud_ring_file &>(rec);
-        if (Ring *ring = current_ring())
-            ring->files.push_back({r.slot, r.file, r.ino, r.dev, r.mode, {}, {}, true});
+        if (Ring *ring = current_ring()) {
+            bool fds_known = true;
+            FileId id = bind_file(r.file, &fds_known);
+            ring->files.push_back({r.slot, id, r.ino, r.dev, r.mode, {}, {}, fds_known});
+        }
         break;
     }
     case UD_REC_RING_BUF: {
@@ -202,15 +348,17 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
         break;
     case UD_REC_EPOLL_ITEM: {
         auto &r = reinterpret_cast<const ud_epoll_item &>(rec);
-        if (Epoll *ep = current_epoll())
-            ep->items.push_back({r.tfd, r.events, r.data, r.file, r.ino, 0, {}, true});
+        if (Epoll *ep = current_epoll()) {
+            bool fds_known = true;
+            FileId id = bind_file(r.file, &fds_known);
+            ep->items.push_back({r.tfd, r.events, r.data, id, r.ino, 0, {}, fds_known});
+        }
         break;
     }
     case UD_REC_FILE: {
+        // Staged: it enters the snapshot with the first record that names it.
         auto &r = reinterpret_cast<const ud_file &>(rec);
-        auto [it, inserted] = snap_.files.try_emplace(r.file);
-        if (!inserted) break;
-        FileInfo &f = it->second;
+        FileInfo &f = latest_file_[r.file];
         f.id = r.file;
         f.ino = r.ino;
         f.dev = r.dev;
@@ -244,8 +392,14 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
 void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_page_size) {
     for (auto ref : alias_rings_) {
         Ring &ring = snap_.processes[ref.proc].rings[ref.ring];
-        auto it = ring_owner_.find(ring.ctx);
-        if (it == ring_owner_.end()) continue;
+        auto it = ring_owner_.find({static_cast<std::uint32_t>(snap_.processes[ref.proc].pid), ring.ctx});
+        if (it == ring_owner_.end()) {
+            // Its tables came with another reading of the ring, dropped since.
+            if (ring.fd || !ring.users.empty())
+                snap_.partial.push_back(fmt::format("{}: tables not read (the reading that had them was dropped)",
+                                                    model::ring_where(snap_.processes[ref.proc].pid, ring)));
+            continue;
+        }
         const Ring &full = snap_.processes[it->second.proc].rings[it->second.ring];
         if (&full == &ring) continue;
         ring.files = full.files;
@@ -256,7 +410,7 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
     }
     for (auto ref : alias_epolls_) {
         Epoll &ep = snap_.processes[ref.proc].epolls[ref.epoll];
-        auto it = epoll_owner_.find(ep.ep);
+        auto it = epoll_owner_.find({static_cast<std::uint32_t>(snap_.processes[ref.proc].pid), ep.ep});
         if (it == epoll_owner_.end()) continue;
         const Epoll &full = snap_.processes[it->second.proc].epolls[it->second.epoll];
         if (&full == &ep) continue;
@@ -264,6 +418,25 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
         ep.items_counted = full.items_counted;
         for (auto &item : ep.items) item.fds = {};
     }
+    // Rings every reading of which was dropped (UD_WARN_CHANGED of a thread's
+    // context): no fd, no thread refers to them.
+    for (auto &p : snap_.processes)
+        std::erase_if(p.rings, [](const Ring &r) { return !r.fd && r.users.empty(); });
+    // A ring only a thread's context refers to, with no fd of the process
+    // and in no thread's registered rings, is one the process does not
+    // hold: its fd was closed and its release is still on the way out of
+    // close(2) (a deferred fput), or another process holds it (a child
+    // that inherited the fd). The context keeps it until the ring's exit
+    // work removes it; it is not the process's to show.
+    for (auto &p : snap_.processes)
+        std::erase_if(p.rings, [&](const Ring &r) {
+            bool registered = std::any_of(r.users.begin(), r.users.end(), [](const RingUser &u) { return u.reg_index >= 0; });
+            if (r.fd || registered) return false;
+            snap_.partial.push_back(fmt::format("{}: held by no fd or registered ring of the process (being closed, "
+                                                "or held by another process); not shown",
+                                                model::ring_where(p.pid, r)));
+            return true;
+        });
     // Pages of the system the records came from (the snapshot's, which its
     // reader set): bv_offset is in bytes of the folio.
     const std::uint32_t shift = page_shift(snap_.page_size);

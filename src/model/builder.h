@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,18 +44,40 @@ private:
     void on_epoll(const ud_epoll &e);
     void on_chunk(const ud_chunk &c);
     void on_warn(const ud_warn &w);
+    void on_changed(const ud_warn &w);
+    // The file a RING_FILE or EPOLL_ITEM record names, as the last FILE
+    // record for its address describes it; *fds_known false when that
+    // address was another file earlier in this snapshot.
+    FileId bind_file(FileId addr, bool *fds_known);
+    std::string ring_where(std::uint32_t pid, std::uint64_t ctx);
     Ring *current_ring();
     Epoll *current_epoll();
 
     Snapshot &snap_;
     std::unordered_map<std::uint32_t, std::size_t> proc_index_;
-    // (pid, ctx) -> ring of that process; ctx -> the ring whose tables came in full.
+    // (pid, ctx) -> ring of that process; (pid, ctx) -> the ring whose tables
+    // came in full. Per process: the BPF side emits a ring's tables once per
+    // process (an address freed during the snapshot may be another
+    // process's ring by the time that process is read).
+    using OwnerKey = std::pair<std::uint32_t, std::uint64_t>;
     std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> rings_by_pid_;
-    std::unordered_map<std::uint64_t, RingRef> ring_owner_;
+    std::map<OwnerKey, RingRef> ring_owner_;
     std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::size_t>> epolls_by_pid_;
-    std::unordered_map<std::uint64_t, EpollRef> epoll_owner_;
+    std::map<OwnerKey, EpollRef> epoll_owner_;
+    // The thread reading ((tid << 32) | registered index, as UD_WARN_CHANGED
+    // names it) whose RING record brought a ring's tables; none when an fd
+    // brought them.
+    std::map<OwnerKey, std::uint64_t> tables_via_thread_;
     std::vector<RingRef> alias_rings_;
     std::vector<EpollRef> alias_epolls_;
+    // The last FILE record of each file address. A struct file is freed and
+    // its memory reused while a snapshot is taken, so one address may be two
+    // files in one snapshot: each referrer takes the record its own walk
+    // emitted, the first one under the address, any other under an id of
+    // its own (kReusedFile | n).
+    std::unordered_map<FileId, FileInfo> latest_file_;
+    std::unordered_map<FileId, std::vector<FileId>> reused_ids_;
+    std::uint64_t next_reused_ = 0;
     Scope scope_ = Scope::none;
     RingRef cur_ring_{};
     EpollRef cur_epoll_{};

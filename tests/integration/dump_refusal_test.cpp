@@ -135,3 +135,33 @@ TEST_CASE("dump: buffers not backed by plain anonymous or file memory are refuse
     CHECK(check_kinds(fx) == expected);
     check_refused_then_forced(fx, expected.size());
 }
+
+TEST_CASE("dump: a snapshot image check would reject is refused, even with --force") {
+    // The collector drops what its consistency check finds torn; the hook
+    // tears a buffer after that check (URINGDUMP_TEST_FAIL=tear), as a tear
+    // no earlier check caught would come. dump must run image check's
+    // checks itself and write nothing.
+    if (!need_bpf()) return;
+    Fixture fx({"ring"});
+    REQUIRE(fx.truth()["rings"][0]["buffers"].Size() > 0);
+    TempDir dir;
+    const std::map<std::string, std::string> tear{{"URINGDUMP_TEST_FAIL", "tear"}};
+    auto forced = run_uringdump({"dump", "--force", fx.pid_str(), "-o", dir.file("x.img")}, tear);
+    CHECK(forced.code == 5);
+    CHECK(forced.err.find("inconsistent") != std::string::npos);
+    CHECK(forced.err.find("buffer slot") != std::string::npos);
+    auto err = lines(forced.err);
+    REQUIRE_FALSE(err.empty());
+    CHECK(err.back().rfind("uringdump: error: ", 0) == 0);
+    CHECK(dir.entries().empty());
+    auto check = run_uringdump({"dump", "--check", "-j", fx.pid_str()}, tear);
+    CHECK(check.code == 5);
+    bool named = false;
+    for (auto &o : parse_json(check.out)["obstacles"].GetArray())
+        named |= std::string(o["detail"].GetString()).find("inconsistent") != std::string::npos;
+    CHECK(named);
+    // Untorn, the same ring is written and its image passes image check.
+    auto plain = run_uringdump({"dump", fx.pid_str(), "-o", dir.file("y.img")});
+    REQUIRE(plain.code == 0);
+    CHECK(run_uringdump({"image", "check", dir.file("y.img")}).code == 0);
+}

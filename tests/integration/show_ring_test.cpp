@@ -168,6 +168,31 @@ TEST_CASE("show -j: a ring whose fd was registered and closed is found with fd n
     }
 }
 
+TEST_CASE("show -j: a ring the process submitted to and handed to a child is the child's only") {
+    if (!need_bpf()) return;
+    Fixture fx({"handed"});
+    int child = fx.truth()["child"].GetInt(), child_fd = fx.truth()["child_fd"].GetInt();
+    // The truth: the parent holds no ring by any fd, the child holds it.
+    for (int fd : open_fds(fx.pid())) CHECK(fd_link(fx.pid(), fd) != "anon_inode:[io_uring]");
+    REQUIRE(fd_link(child, child_fd) == "anon_inode:[io_uring]");
+    // The parent's io_uring context still refers to the ring (the node of
+    // a thread that submitted to it stays until the ring's exit work), but
+    // the parent does not hold it: not listed, and said in partial.
+    auto r = run_uringdump({"show", "-j", std::to_string(fx.pid())});
+    REQUIRE(r.code == 0);
+    auto parent = parse_json(r.out);
+    const auto *p = find_process(parent, fx.pid());  // a process holding nothing is not listed
+    CHECK((p == nullptr || (*p)["io_uring"].Empty()));
+    REQUIRE(has(parent, "partial"));
+    bool said = false;
+    for (auto &why : parent["partial"].GetArray())
+        said |= std::string(why.GetString()).find("held by no fd or registered ring") != std::string::npos;
+    CHECK(said);
+    auto kid = show_json(child);
+    REQUIRE((*kid.proc)["io_uring"].Size() == 1);
+    CHECK((*kid.proc)["io_uring"][0]["fd"].GetInt() == child_fd);
+}
+
 TEST_CASE("show -j: a ring and an epoll set held by two fds and two processes are listed by each, whole") {
     if (!need_bpf()) return;
     Fixture fx({"shared"});
