@@ -8,6 +8,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+# systemd looks in /usr/local/lib/systemd/system as well as /lib/systemd/system.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CXX      ?= g++
 CLANG    ?= clang
@@ -28,7 +30,8 @@ LDFLAGS  += $(SANITIZE)
 # them) unescaped, which no JSON parser accepts (fixed upstream after 1.1.0).
 # Long strings are pre-formatted (render/json_lines.h); little is lost.
 CPPFLAGS += -Isrc -I$(BUILD) -Ibpf -DNDEBUG
-LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf -lncursesw
+# prometheus-cpp: pkg-config names them prometheus-cpp-pull and -core.
+LDLIBS   += -lbpf -lelf -lz -luring -lfmt -lprotobuf -lncursesw -lprometheus-cpp-pull -lprometheus-cpp-core
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -55,6 +58,7 @@ MAIN_OBJ := $(BUILD)/src/cli/main.o
 DEB_PACKAGES := make g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev liburing-dev \
 	libfmt-dev rapidjson-dev doctest-dev util-linux fio protobuf-compiler libprotobuf-dev libclang-rt-14-dev \
 	zsh fish mandoc libncurses-dev tmux python3 \
+	prometheus-cpp-dev prometheus prometheus-node-exporter \
 	qemu-system-x86 busybox-static
 
 .PHONY: all clean test bench install uninstall deps demo
@@ -106,8 +110,9 @@ $(BIN): $(APP_OBJS) $(MAIN_OBJ)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # install / uninstall: binary, man pages (man/*.8 and man/*.5: the
-# overview, one per command, the image format), shell completions and the
-# image schema in their standard places below $(DESTDIR)$(PREFIX).
+# overview, one per command, the image format), shell completions, the
+# image schema, export's systemd unit and sample alert rules in their
+# standard places below $(DESTDIR)$(PREFIX).
 MAN8 := $(wildcard man/*.8)
 MAN5 := $(wildcard man/*.5)
 INSTALL_FILES := \
@@ -117,7 +122,9 @@ INSTALL_FILES := \
 	$(PREFIX)/share/bash-completion/completions/uringdump \
 	$(PREFIX)/share/zsh/vendor-completions/_uringdump \
 	$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish \
-	$(PREFIX)/share/uringdump/uringdump.proto
+	$(PREFIX)/share/uringdump/uringdump.proto \
+	$(UNITDIR)/uringdump-export.service \
+	$(PREFIX)/share/uringdump/uringdump-alerts.yml
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/uringdump
@@ -128,6 +135,10 @@ install: $(BIN)
 	install -D -m 0644 completions/_uringdump $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_uringdump
 	install -D -m 0644 completions/uringdump.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/uringdump.fish
 	install -D -m 0644 $(PROTO_SRC) $(DESTDIR)$(PREFIX)/share/uringdump/uringdump.proto
+	install -D -m 0644 contrib/uringdump-alerts.yml $(DESTDIR)$(PREFIX)/share/uringdump/uringdump-alerts.yml
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(BINDIR)|g' contrib/uringdump-export.service > $(DESTDIR)$(UNITDIR)/uringdump-export.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uringdump-export.service
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))

@@ -40,7 +40,7 @@ _uringdump()
     cword=$COMP_CWORD
 
     local globals='-j --json -p --pretty -d --debug --require-bpf --procfs -V --version -h --help'
-    local commands='show top dump image iter feature help'
+    local commands='show top dump image iter feature export help'
 
     # The command: the first word after the options.
     local i cmd= cmd_at=0
@@ -58,6 +58,7 @@ _uringdump()
         case $cmd in
             dump) opts+=' -o --output --force --pages --check' ;;
             top) opts+=' -d --delay -b --batch -n --iterations' ;;
+            export) opts+=' --listen --min-interval --textfile --interval --once --aggregate' ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
@@ -107,6 +108,12 @@ _uringdump()
             elif [[ $sub == unpin ]] && ((cword == cmd_at + 2)); then
                 COMPREPLY=($(_uringdump_bpffs "$cur"))
             fi
+            ;;
+        export)
+            case $prev in
+                --textfile) COMPREPLY=($(compgen -f -X '!*.prom' -- "$cur") $(compgen -d -- "$cur")) ;;
+                --aggregate) COMPREPLY=($(compgen -W 'comm' -- "$cur")) ;;
+            esac
             ;;
         help)
             ((cword == cmd_at + 1)) && COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -21,7 +21,7 @@ function __uringdump_iter_pin_arg
     test -n "$i"; and test (math (count $words) - $i) -eq $argv[1]
 end
 
-set -l commands show top dump image iter feature help
+set -l commands show top dump image iter feature export help
 complete -c uringdump -f
 complete -c uringdump -s j -l json -d 'JSON output'
 complete -c uringdump -s p -l pretty -d 'indented JSON output'
@@ -37,6 +37,7 @@ complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a dump -d 
 complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a image -d 'show or check an image'
 complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a iter -d 'pinned text iterators'
 complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a feature -d 'probe the kernel'
+complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a export -d 'Prometheus metrics'
 complete -c uringdump -n "not __fish_seen_subcommand_from $commands" -a help -d 'print help'
 
 complete -c uringdump -n "__fish_seen_subcommand_from show top dump" -a '(__uringdump_pids)' -d 'io_uring/epoll process'
@@ -47,6 +48,12 @@ complete -c uringdump -n "__fish_seen_subcommand_from dump" -s o -l output -r -F
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -l force -d 'write despite obstacles'
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -l pages -d 'include buffer contents'
 complete -c uringdump -n "__fish_seen_subcommand_from dump" -l check -d 'only report'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l listen -x -d 'serve /metrics on [ADDR:]PORT'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l min-interval -x -d 'read the kernel at most once per SECONDS'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l textfile -r -a '(__fish_complete_suffix .prom)' -d 'write for node_exporter'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l interval -x -d 'seconds between textfile writes'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l once -d 'write the textfile once'
+complete -c uringdump -n "__fish_seen_subcommand_from export" -l aggregate -x -a comm -d 'sum by comm'
 
 complete -c uringdump -n "__fish_seen_subcommand_from image; and not __fish_seen_subcommand_from show check" -a 'show check'
 complete -c uringdump -n "__fish_seen_subcommand_from image; and __fish_seen_subcommand_from show check" -a '(__fish_complete_suffix .udimg)'

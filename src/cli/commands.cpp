@@ -9,7 +9,7 @@ std::span<const Command> top_commands() {
     // Built on first use: the entries live in other files.
     static const Command table[] = {
         show_command(), top_command(),     dump_command(),    image_command(),
-        iter_command(), feature_command(), grammar_command(),
+        iter_command(), feature_command(), export_command(), grammar_command(),
     };
     return table;
 }

@@ -20,6 +20,7 @@ const Command &image_command();
 const Command &top_command();
 const Command &iter_command();
 const Command &feature_command();
+const Command &export_command();
 const Command &grammar_command();
 
 // Where a snapshot's time went (--debug or UD_TIMING=1): filled by

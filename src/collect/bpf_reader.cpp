@@ -357,6 +357,7 @@ model::Snapshot BpfReader::collect(const std::vector<int> &pids, bool summary) {
     snap.summary = summary;
     model::SnapshotBuilder builder(snap);
     run_passes(pids, summary, builder, snap);
+    fail_point("collect");
     builder.finish(facts_.vmemmap_base, facts_.struct_page_size);
     return snap;
 }

@@ -6,6 +6,7 @@
 BENCH_DIR  := $(BUILD)/bench
 BENCH_BIN  := $(BENCH_DIR)/ud_bench
 BENCH_SRCS := $(wildcard tests/bench/*.cpp) tests/support/fixture.cpp tests/support/paths.cpp tests/support/run.cpp \
+	tests/support/http.cpp tests/support/kernel.cpp \
 	tests/support/procfs_truth.cpp
 BENCH_OBJS := $(patsubst tests/%.cpp,$(BENCH_DIR)/%.o,$(BENCH_SRCS))
 

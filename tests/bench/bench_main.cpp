@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "baselines.h"
+#include "export_cost.h"
 #include "measure.h"
 #include "support/fixture.h"
 #include "support/paths.h"
@@ -172,6 +174,27 @@ void w3() {
     floors("W3", fx.pid(), phases(show_json(pid)));
 }
 
+// export over the W4 processes (alive): a scrape against show -j of the
+// same workload, CPU and RSS over a run at Prometheus' default interval.
+void export_cost(double show_json_s) {
+    ExportCost c = measure_export(runs());
+    if (!c.error.empty()) {
+        row("W4", "export", c.error, "measured", false);
+        return;
+    }
+    row("W4", "export scrape, each reading the kernel (median)",
+        ms(c.scrape_median_s) + " (" + std::to_string(c.scrape_bytes / 1024) + " KiB)");
+    row("W4", "export scrape / show -j", num(c.scrape_median_s / show_json_s), "< 1", c.scrape_median_s < show_json_s);
+    row("W4",
+        "export CPU, scraped every " + num(c.interval_s, "%.0f") + " s for " + num(c.run_seconds, "%.0f") + " s",
+        num(c.cpu_percent, "%.2f %% of one core"), "< 1 %", c.cpu_percent < 1);
+    double growth = static_cast<double>(c.rss_last_kib - c.rss_first_kib) / 1024;
+    row("W4", "export RSS after 4 warm-up scrapes -> at the end",
+        num(static_cast<double>(c.rss_first_kib) / 1024, "%.1f MiB") + " -> " +
+            num(static_cast<double>(c.rss_last_kib) / 1024, "%.1f MiB"),
+        "growth <= 1 MiB", growth <= 1);
+}
+
 void w4() {
     std::vector<std::unique_ptr<Fixture>> procs;
     std::vector<std::pair<int, int>> fds;
@@ -189,6 +212,7 @@ void w4() {
     row("W4", "fdinfo of their 600 ring and epoll fds", ms(fd));
     row("W4", "show -j / fdinfo", num(json.median_s / fd));
     floors("W4", 0, phases(show_json("")));
+    export_cost(json.median_s);
 }
 
 // Least squares t = a + b n, with R².
@@ -267,13 +291,18 @@ void report(const std::string &before, const std::string &after) {
 int main() {
     try {
         std::string before = machine();
-        std::vector<double> n{10000, 50000, 200000}, t;
-        for (double items : n) t.push_back(w1(static_cast<long>(items), items == 200000));
-        growth(n, t);
-        w2();
-        w3();
-        w4();
-        top_cost();
+        // UD_BENCH_WORKLOADS: a subset, e.g. "w4" (default: all, and top).
+        const char *only = std::getenv("UD_BENCH_WORKLOADS");
+        auto wanted = [&](const char *w) { return !only || std::strstr(only, w); };
+        if (wanted("w1")) {
+            std::vector<double> n{10000, 50000, 200000}, t;
+            for (double items : n) t.push_back(w1(static_cast<long>(items), items == 200000));
+            growth(n, t);
+        }
+        if (wanted("w2")) w2();
+        if (wanted("w3")) w3();
+        if (wanted("w4")) w4();
+        if (wanted("top")) top_cost();
         report(before, machine());
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench: %s\n", e.what());

@@ -55,7 +55,11 @@ TEST_CASE("bash completion: commands, options, PIDs with rings or epoll sets onl
     Fixture idle({"idle"});
     CHECK(bash_complete({"uringdump", "s"}) == std::vector<std::string>{"show"});
     auto cmds = bash_complete({"uringdump", ""});
-    for (const char *c : {"show", "top", "dump", "image", "iter", "feature", "help"}) CHECK(has(cmds, c));
+    for (const char *c : {"show", "top", "dump", "image", "iter", "feature", "export", "help"}) CHECK(has(cmds, c));
+    auto eopts = bash_complete({"uringdump", "export", "--"});
+    for (const char *o : {"--listen", "--min-interval", "--textfile", "--interval", "--once", "--aggregate"})
+        CHECK(has(eopts, o));
+    CHECK(bash_complete({"uringdump", "export", "--aggregate", ""}) == std::vector<std::string>{"comm"});
     auto pids = bash_complete({"uringdump", "show", ""});
     CHECK(has(pids, ring.pid_str()));
     CHECK_FALSE(has(pids, idle.pid_str()));
@@ -83,6 +87,10 @@ TEST_CASE("fish completion: commands, PIDs with rings or epoll sets only, dump o
     auto opts = fish_complete("uringdump dump --");
     CHECK(has(opts, "--force"));
     CHECK(has(opts, "--pages"));
+    CHECK(has(fish_complete("uringdump ex"), "export"));
+    auto eopts = fish_complete("uringdump export --");
+    for (const char *o : {"--listen", "--min-interval", "--textfile", "--interval", "--once", "--aggregate"})
+        CHECK(has(eopts, o));
     auto kinds = fish_complete("uringdump iter pin ");
     CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file"});
 }

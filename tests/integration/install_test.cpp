@@ -38,7 +38,9 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
                                    "/usr/share/bash-completion/completions/uringdump",
                                    "/usr/share/zsh/vendor-completions/_uringdump",
                                    "/usr/share/fish/vendor_completions.d/uringdump.fish",
-                                   "/usr/share/uringdump/uringdump.proto"};
+                                   "/usr/share/uringdump/uringdump.proto",
+                                   "/usr/lib/systemd/system/uringdump-export.service",
+                                   "/usr/share/uringdump/uringdump-alerts.yml"};
     // A page per command of the tables.
     auto grammar = parse_json(run_uringdump({"__grammar"}).out);
     for (auto &c : grammar["commands"].GetArray())
@@ -53,6 +55,11 @@ TEST_CASE("make install and uninstall with PREFIX and DESTDIR") {
     auto v = run({dest + "/usr/sbin/uringdump", "-V"});
     CHECK(v.code == 0);
     CHECK(v.out == run_uringdump({"--version"}).out);
+
+    // The unit runs the installed binary.
+    auto unit = run({"cat", dest + "/usr/lib/systemd/system/uringdump-export.service"}).out;
+    CHECK(unit.find("ExecStart=/usr/sbin/uringdump export") != std::string::npos);
+    CHECK(unit.find("@SBINDIR@") == std::string::npos);
 
     REQUIRE(run({"make", "-s", "uninstall", "DESTDIR=" + dest, "PREFIX=/usr"}).code == 0);
     for (auto &f : files) {

@@ -72,8 +72,10 @@ done
 # sh) for top, fio for the fio test, setpriv to drop to nobody, prlimit to
 # run uringdump with few fds, bpftool for a map pinned beside an iterator,
 # protoc to decode images, dd/cat/rm/pkill for iter and top, python3 for
-# the names tests' second JSON parser.
-for prog in tmux fio setpriv prlimit bpftool protoc dd cat rm pkill python3; do
+# the names tests' second JSON parser; prometheus, promtool and
+# prometheus-node-exporter for export's tests (over lo, which init brings up).
+for prog in tmux fio setpriv prlimit bpftool protoc dd cat rm pkill python3 \
+	prometheus promtool prometheus-node-exporter; do
 	path=$(command -v "$prog") || {
 		echo "initramfs.sh: $prog is not installed (make deps installs it)" >&2
 		exit 1
@@ -90,6 +92,8 @@ done
 mkdir -p "$stage/ud/tests"
 cp -r tests/data "$stage/ud/tests/"
 copy src/image/uringdump.proto /ud/src/image/uringdump.proto
+# export's tests check the unit file and the sample alerts.
+for f in contrib/*; do copy "$f" "/ud/$f"; done
 
 # python3's standard library (json, base64 and what start-up imports), not
 # the parts for building, testing or GUIs; its C modules join the ELF files.

@@ -20,7 +20,7 @@ KERNEL_INITRD := $(KERNEL_DIR)/initramfs.cpio.gz
 # is rebuilt when what goes into it changes; host programs and libraries
 # are taken as installed.
 $(KERNEL_INITRD): $(BIN) $(TEST_BIN) $(FIXTURE) $(wildcard tests/data/*/*) $(PROTO_SRC) \
-		tests/kernels/initramfs.sh tests/kernels/guest-init.sh
+		$(wildcard contrib/*) tests/kernels/initramfs.sh tests/kernels/guest-init.sh
 	@mkdir -p $(@D)
 	tests/kernels/initramfs.sh $@
 
