@@ -3,7 +3,8 @@
 // overview with every command, global option and exit code, and a page per
 // command whose SYNOPSIS names each subcommand and option and whose OPTIONS
 // describe each option. A command added to the tables without its page fails
-// here, and so does a page left behind by a removed command.
+// here, and so does a page left behind by a removed command; export's page
+// describes every metric family export serves.
 #include <dirent.h>
 #include <doctest/doctest.h>
 
@@ -15,7 +16,10 @@
 #include <vector>
 
 #include "support/env.h"
+#include "support/export_truth.h"
+#include "support/fixture.h"
 #include "support/json.h"
+#include "support/prom.h"
 #include "support/run.h"
 
 using namespace ud::test;
@@ -143,4 +147,29 @@ TEST_CASE("man page: one per command, its SYNOPSIS and OPTIONS as the tables hav
     }
     auto present = pages();
     CHECK(std::set<std::string>(present.begin(), present.end()) == expected);
+}
+
+// The families come from what export writes for a process with a ring and an
+// epoll set, per process and aggregated, not from a list kept here.
+TEST_CASE("man page: export's page describes every metric family it serves") {
+    if (!have_mandoc() || !need_bpf()) return;
+    Fixture ring({"ring"});
+    Fixture ep({"epoll"});
+    std::string dir = export_temp_dir();
+    std::set<std::string> families;
+    for (bool aggregate : {false, true}) {
+        std::vector<std::string> argv{"export", "--textfile", dir + "/u.prom", "--once"};
+        if (aggregate) argv.insert(argv.end(), {"--aggregate", "comm"});
+        auto r = run_uringdump(argv);
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        for (auto &sample : parse_exposition(slurp(dir + "/u.prom"))) families.insert(sample.name);
+    }
+    CHECK(families.count("uringdump_ring_cqes_posted_total"));  // per-ring families were served
+    CHECK(families.count("uringdump_processes"));                // and the aggregated one
+    auto s = sections(render("man/uringdump-export.8"));
+    for (auto &name : families) {
+        CAPTURE(name);
+        CHECK(s["METRICS"].find(name) != std::string::npos);
+    }
+    run({"rm", "-rf", dir});
 }
