@@ -16,8 +16,9 @@ namespace ud::cli {
 namespace {
 
 int usage(const std::string &why) {
-    p_err(why + " (usage: uringdump iter pin {io_uring_file|io_uring_buf|epoll} PATH [pid PID] | iter list | "
-                "iter unpin PATH)");
+    p_err(why +
+          " (usage: uringdump iter pin {io_uring_file|io_uring_buf|io_uring_req|epoll} PATH [pid PID] | iter list | "
+          "iter unpin PATH)");
     return kUsage;
 }
 

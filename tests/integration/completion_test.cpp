@@ -78,7 +78,7 @@ TEST_CASE("fish completion: commands, PIDs with rings or epoll sets only, dump o
     CHECK(has(opts, "--force"));
     CHECK(has(opts, "--pages"));
     auto kinds = fish_complete("uringdump iter pin ");
-    CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file"});
+    CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file", "io_uring_req"});
 }
 
 // (compinit -d names where it writes its dump: never /dev/null, which it
