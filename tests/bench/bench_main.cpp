@@ -191,6 +191,31 @@ void w4() {
     floors("W4", 0, phases(show_json("")));
 }
 
+// W5: one ring with 10,000 armed polls (recvs on an idle socket): show -j
+// lists every request (resume passes: about 440 a pass), fdinfo prints a
+// PollList line for each (opcode only).
+void w5() {
+    const int n = 10000;
+    Fixture fx({"requests-many", std::to_string(n)});
+    std::string pid = fx.pid_str();
+    int ring = fx.truth()["rings"][0]["fd"].GetInt();
+    Timed json = time_command(show_json(pid), runs());
+    Timed table = time_command(show_table(pid), runs());
+    double fd = time_call([&] { read_fdinfo({{fx.pid(), ring}}); }, runs());
+    row("W5", "armed polls in one ring", std::to_string(n));
+    row("W5", "show -j (every request listed)", ms(json.median_s));
+    row("W5", "show, table", ms(table.median_s));
+    row("W5", "fdinfo of the ring (PollList: opcodes only)", ms(fd));
+    row("W5", "show -j / fdinfo", num(json.median_s / fd));
+    floors("W5", fx.pid(), phases(show_json(pid)));
+}
+
+// UD_BENCH_ONLY=W5 (or "W2,W5"): only those workloads, for a quick look.
+bool wanted(const char *w) {
+    const char *only = std::getenv("UD_BENCH_ONLY");
+    return !only || std::string(only).find(w) != std::string::npos;
+}
+
 // Least squares t = a + b n, with R².
 void growth(const std::vector<double> &n, const std::vector<double> &t) {
     double k = static_cast<double>(n.size()), sn = 0, st = 0, snn = 0, snt = 0;
@@ -268,12 +293,15 @@ int main() {
     try {
         std::string before = machine();
         std::vector<double> n{10000, 50000, 200000}, t;
-        for (double items : n) t.push_back(w1(static_cast<long>(items), items == 200000));
-        growth(n, t);
-        w2();
-        w3();
-        w4();
-        top_cost();
+        if (wanted("W1")) {
+            for (double items : n) t.push_back(w1(static_cast<long>(items), items == 200000));
+            growth(n, t);
+        }
+        if (wanted("W2")) w2();
+        if (wanted("W3")) w3();
+        if (wanted("W4")) w4();
+        if (wanted("W5")) w5();
+        if (wanted("top")) top_cost();
         report(before, machine());
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench: %s\n", e.what());
