@@ -34,6 +34,7 @@ enum ud_rec_type {
 	UD_REC_WARN = 11,     /* a bounded walk hit its bound or read inconsistent data */
 	UD_REC_CHUNK = 12,    /* opens the continuation of a table walk in a resume pass */
 	UD_REC_COUNT = 13,    /* summary mode: how many entries a table walk counted */
+	UD_REC_REQ = 14,      /* one request the ring holds on one of its lists */
 };
 
 /*
@@ -57,6 +58,7 @@ enum ud_table {
 	UD_TABLE_EPOLL = 3,
 	UD_TABLE_TCTX = 4,  /* a thread's io_uring context (registered and used rings) */
 	UD_TABLE_PATH = 5,  /* the dentry walk of a file's path */
+	UD_TABLE_REQS = 6,  /* the lists of a ring where its requests wait */
 };
 
 /* Kernel layout the BPF side detected through CO-RE field checks. */
@@ -158,6 +160,49 @@ struct ud_ring {
 #define UD_BUSY_URING_CMD 0x20 /* cancelable_uring_cmd: driver commands (ublk, NVMe passthrough) */
 #define UD_BUSY_FUTEX    0x40 /* futex_list: futex waits */
 #define UD_BUSY_WAITID   0x80 /* waitid_list: waitid calls */
+
+/*
+ * ud_req.waiting: the list of the ring the request was found on. Every
+ * list but the overflow list holds a struct io_kiocb; the overflow list
+ * holds completions that did not fit in the CQ ring, which have no
+ * request any more (opcode UD_REQ_NO_OPCODE).
+ */
+enum ud_req_wait {
+	UD_WAIT_POLL = 1,      /* cancel_table(_locked): a poll armed on its file */
+	UD_WAIT_TIMEOUT = 2,   /* timeout_list */
+	UD_WAIT_LTIMEOUT = 3,  /* ltimeout_list: a linked timeout, armed */
+	UD_WAIT_IOPOLL = 4,    /* iopoll_list: issued, completion polled for */
+	UD_WAIT_DRAIN = 5,     /* defer_list: held back by IOSQE_IO_DRAIN */
+	UD_WAIT_TASK_WORK = 6, /* work_llist / retry_llist: waiting for the task to run it */
+	UD_WAIT_URING_CMD = 7, /* cancelable_uring_cmd: a driver holds it */
+	UD_WAIT_FUTEX = 8,     /* futex_list */
+	UD_WAIT_WAITID = 9,    /* waitid_list */
+	UD_WAIT_OVERFLOW = 10, /* cq_overflow_list: a completion, no request */
+	UD_WAIT_LINKED = 11,   /* on no list: behind the request before it in a chain */
+};
+
+#define UD_REQ_NO_OPCODE 0xff
+
+/* ud_req.detail */
+#define UD_REQ_MULTISHOT  0x1 /* poll: armed without EPOLLONESHOT */
+#define UD_REQ_POLL_ADD   0x2 /* poll: an IORING_OP_POLL_ADD (io_poll in the request), not an armed one */
+#define UD_REQ_HAS_TIMER  0x4 /* timeout: expires and clock are known */
+
+struct ud_req {
+	struct ud_hdr hdr;
+	__u8 waiting;     /* enum ud_req_wait */
+	__u8 opcode;      /* IORING_OP_*, UD_REQ_NO_OPCODE for an overflowed completion */
+	__u8 detail;      /* UD_REQ_* */
+	__u8 clock;       /* timeout: 0 monotonic, 1 boottime, 2 realtime */
+	__u32 poll_events;/* poll: the mask armed; overflow: the completion's res */
+	__u64 req;        /* struct io_kiocb identity (0: overflow) */
+	__u64 user_data;
+	__u64 file;       /* req->file identity, 0 if none */
+	__u64 link;       /* next request of its chain, 0 if none */
+	__u64 flags;      /* REQ_F_* bits (kernel-specific beyond the low ones) */
+	__s64 expires;    /* timeout: hrtimer expiry on its clock, ns */
+	__u64 target;     /* linked timeout: the request it guards; timeout: its count */
+};
 
 struct ud_ring_file {
 	struct ud_hdr hdr;

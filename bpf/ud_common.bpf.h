@@ -22,7 +22,7 @@
  * A limit of the light skeleton (bpftool gen skeleton -L, libbpf 1.1): its
  * loader program keeps one fd per BPF function of the object, entry point
  * or subprogram alike, on its 512-byte stack in room for 32 (loader_stack,
- * MAX_USED_PROGS), and fails verification beyond. uringdump.bpf.o has 27:
+ * MAX_USED_PROGS), and fails verification beyond. uringdump.bpf.o has 30, uringdump_text.bpf.o 26:
  * a helper that is not a loop callback and need not have a frame of its own
  * is __always_inline.
  */
@@ -323,6 +323,8 @@ static __noinline void ud_cont(struct ud_out *o, __u32 table, __u64 owner, __u64
 		c.ident = (__u64)o->st->bw.imu;
 		c.ident2 = o->st->bw.ubuf;
 	}
+	if (table == UD_TABLE_REQS)
+		c.ident = o->st->rw.ident; /* the node the walk stopped at */
 	ud_put(o, &c, sizeof(c));
 }
 
@@ -346,6 +348,8 @@ static __noinline bool ud_walk_start(struct ud_out *o, __u32 table, __u64 owner,
 		o->st->bw.ident = v->ident;
 		o->st->bw.ident2 = v->ident2;
 	}
+	if (table == UD_TABLE_REQS)
+		o->st->rw.ident = v->ident;
 	ud_hdr(o, &c.hdr, UD_REC_CHUNK, sizeof(c));
 	c.table = table;
 	c.owner = owner;

@@ -14,6 +14,7 @@
 #include "ud_common.bpf.h"
 #include "ud_file.bpf.h"
 #include "ud_ring_busy.bpf.h"
+#include "ud_reqs.bpf.h"
 #include "ud_xarray.bpf.h"
 
 #define UD_FFS_MASK (~3UL) /* io_uring/filetable.h: FFS_NOWAIT | FFS_ISREG */
@@ -587,7 +588,8 @@ struct ud_ring_ref {
 
 #define UD_WALK_FILES 1
 #define UD_WALK_BUFS 2
-#define UD_WALK_ALL (UD_WALK_FILES | UD_WALK_BUFS)
+#define UD_WALK_REQS 4
+#define UD_WALK_ALL (UD_WALK_FILES | UD_WALK_BUFS | UD_WALK_REQS)
 
 /*
  * Emits a ring. Normally: the RING record, then its tables unless another
@@ -609,6 +611,8 @@ static __noinline void ud_emit_ring(struct ud_out *o, struct ud_ring_ref *ref)
 			ud_walk_files(o, ctx, cursor);
 		if (ud_walk_start(o, UD_TABLE_BUFS, (__u64)ctx, &cursor, &cursor2))
 			ud_walk_bufs(o, ctx, cursor, cursor2);
+		if ((ref->tables & UD_WALK_REQS) && ud_walk_start(o, UD_TABLE_REQS, (__u64)ctx, &cursor, &cursor2))
+			ud_walk_reqs(o, ctx, cursor, cursor2);
 		return;
 	}
 	if (!ud_fits(o, sizeof(struct ud_ring)))
@@ -630,6 +634,10 @@ static __noinline void ud_emit_ring(struct ud_out *o, struct ud_ring_ref *ref)
 		ud_walk_files(o, ctx, 0);
 	if (ref->tables & UD_WALK_BUFS)
 		ud_walk_bufs(o, ctx, 0, 0);
+	if (ref->tables & UD_WALK_REQS) {
+		o->st->rw.ident = 0;
+		ud_walk_reqs(o, ctx, 0, 0);
+	}
 }
 
 #endif

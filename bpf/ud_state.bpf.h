@@ -175,6 +175,32 @@ struct ud_busy_walk {
 	__u32 failed;
 };
 
+/* Listing the requests of a ring (ud_reqs.bpf.h). */
+struct ud_reqs_walk {
+	struct ud_req rec;      /* the record being filled */
+	struct io_ring_ctx *ctx;
+	void *hbs;              /* a hash phase: its buckets */
+	void *head;             /* the list being walked: its head */
+	void *from;             /* where the next node's address is read (head, then the node before) */
+	void *node;             /* the node read last */
+	void *req;              /* its request */
+	void *chain;            /* a chain being followed: the request after req */
+	__u64 ident;            /* a resumed walk: the node expected at the cursor */
+	__u64 last_file;        /* last FILE record this walk emitted */
+	__u32 phase;            /* UD_RQ_* list */
+	__u32 bucket;
+	__u32 nr_buckets;
+	__u32 stride;           /* io_hash_bucket size, and its list's offset */
+	__u32 list_off;
+	__u32 index;            /* nodes of this list before node */
+	__u32 skip;             /* a resumed walk: nodes still to pass */
+	__u32 open;             /* a list is being walked */
+	__u32 done;
+	__u32 chain_len;
+	__u32 retries;          /* times the open list was read again from its head */
+	__u32 pad;
+};
+
 /* An escaped name (ud_stash_name): a prefix of at most 11 bytes
  * ("anon_inode:"), at most 4 bytes for each of the 256 bytes of a path,
  * " (deleted)", a newline: 1046 bytes. Offsets are masked with
@@ -211,6 +237,7 @@ struct ud_state {
 	struct ud_tctx_walk tw;
 	struct ud_fd_scan fs;
 	struct ud_busy_walk busy;
+	struct ud_reqs_walk rw;
 	union {
 		struct ud_ring ring;
 		struct ud_file file;

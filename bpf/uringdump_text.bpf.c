@@ -8,6 +8,8 @@
  *   ud_text_bufs   one line per bio_vec of every registered buffer, with its
  *                  page frame number
  *   ud_text_epoll  one line per item of every epoll fd
+ *   ud_text_reqs   one line per request on a list of every ring fd
+ *                  (bpf/ud_reqs.bpf.h), with the name of its file
  *
  * Only rings held by an fd are printed (the task_file iterator visits fds);
  * `uringdump show` also finds rings that live in a thread's context only.
@@ -35,12 +37,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 __u64 ud_text_vmemmap_base;
 __u32 ud_text_pfn_ok;
 
-enum { UD_TEXT_FILES = 1, UD_TEXT_BUFS = 2, UD_TEXT_EPOLL = 3 };
+enum { UD_TEXT_FILES = 1, UD_TEXT_BUFS = 2, UD_TEXT_EPOLL = 3, UD_TEXT_REQS = 4 };
 
 
 static const char hdr_files[] = "PID RING_FD SLOT INO TYPE NAME\n";
 static const char hdr_bufs[] = "PID RING_FD SLOT ADDR SEG PFN OFFSET LEN\n";
 static const char hdr_epoll[] = "PID EPOLL_FD TFD EVENTS DATA INO NAME\n";
+static const char hdr_reqs[] = "PID RING_FD USER_DATA OPCODE WAITING EVENTS NAME\n";
 /* Lines of files and items end with the name, written after the numbers
  * (ud_line_name): bpf_snprintf copies %s arguments into 512 bytes shared by
  * all of them, too few for an escaped name. */
@@ -48,6 +51,10 @@ static const char fmt_file[] = "%d %d %u %lu %s ";
 static const char fmt_seg[] = "%d %d %u 0x%lx %u 0x%lx %u %u\n";
 static const char fmt_seg_nopfn[] = "%d %d %u 0x%lx %u - %u %u\n";
 static const char fmt_item[] = "%d %d %d 0x%x 0x%lx %lu ";
+/* OPCODE is the IORING_OP_* number; EVENTS the poll mask armed (0 but
+ * for polls); NAME "-" for a request without a file. */
+static const char fmt_req[] = "%d %d %lu %u %s 0x%x ";
+static const char fmt_req_nofile[] = "%d %d %lu %u %s 0x%x -\n";
 static const char fmt_more[] =
 	"%d %d ... more entries not shown: a kernel iterator prints at most 32 KiB per file; see uringdump show %d\n";
 static const char fmt_warn[] = "%d %d ... the table changed while read: entries may be missing\n";
@@ -59,6 +66,28 @@ static const char deleted_suffix[] = UD_NAME_DELETED;
 static const char truncated_prefix[] = UD_NAME_TRUNCATED;
 static const char pidfd_name[] = UD_NAME_PIDFD_NAME;
 static const char slash[] = "/";
+
+static const char w_poll[] = "poll", w_timeout[] = "timeout", w_iopoll[] = "iopoll", w_drain[] = "drain",
+		  w_task_work[] = "task_work", w_uring_cmd[] = "uring_cmd", w_futex[] = "futex", w_waitid[] = "waitid",
+		  w_overflow[] = "overflow", w_linked[] = "linked";
+
+/* show's "waiting" words (src/model/describe.cpp request_wait_name). */
+static __always_inline const char *ud_wait_word(__u8 waiting)
+{
+	switch (waiting) {
+	case UD_WAIT_POLL: return w_poll;
+	case UD_WAIT_TIMEOUT:
+	case UD_WAIT_LTIMEOUT: return w_timeout;
+	case UD_WAIT_IOPOLL: return w_iopoll;
+	case UD_WAIT_DRAIN: return w_drain;
+	case UD_WAIT_TASK_WORK: return w_task_work;
+	case UD_WAIT_URING_CMD: return w_uring_cmd;
+	case UD_WAIT_FUTEX: return w_futex;
+	case UD_WAIT_WAITID: return w_waitid;
+	case UD_WAIT_OVERFLOW: return w_overflow;
+	default: return w_linked;
+	}
+}
 
 static const char t_reg[] = "reg", t_dir[] = "dir", t_sock[] = "sock", t_fifo[] = "fifo", t_chr[] = "chr",
 		  t_blk[] = "blk", t_lnk[] = "lnk", t_anon[] = "anon";
@@ -426,6 +455,27 @@ static void ud_text_put(struct ud_out *o, const void *rec, __u32 size)
 		ud_line(o, fmt_item, sizeof(fmt_item), a, 6);
 		ud_line_name(o);
 		break;
+	case UD_REC_REQ: {
+		const struct ud_req *q = rec;
+
+		if (t->kind != UD_TEXT_REQS || size < sizeof(struct ud_req))
+			break;
+		a[0] = h->pid;
+		a[1] = t->fd;
+		a[2] = q->user_data;
+		a[3] = q->opcode;
+		a[4] = (__u64)ud_wait_word(q->waiting);
+		a[5] = q->poll_events;
+		if (q->file) {
+			/* Its FILE record came before it (or with an earlier
+			 * request of the same file): the name stashed. */
+			ud_line(o, fmt_req, sizeof(fmt_req), a, 6);
+			ud_line_name(o);
+		} else {
+			ud_line(o, fmt_req_nofile, sizeof(fmt_req_nofile), a, 6);
+		}
+		break;
+	}
 	case UD_REC_CONT:
 		a[0] = h->pid;
 		a[1] = t->fd;
@@ -494,6 +544,12 @@ SEC("iter/task_file")
 int ud_text_bufs(struct bpf_iter__task_file *ctx)
 {
 	return ud_text_ring(ctx, UD_TEXT_BUFS, hdr_bufs, sizeof(hdr_bufs), UD_WALK_BUFS);
+}
+
+SEC("iter/task_file")
+int ud_text_reqs(struct bpf_iter__task_file *ctx)
+{
+	return ud_text_ring(ctx, UD_TEXT_REQS, hdr_reqs, sizeof(hdr_reqs), UD_WALK_REQS);
 }
 
 SEC("iter/task_file")

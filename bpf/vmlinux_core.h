@@ -285,6 +285,81 @@ struct io_sq_data {
 	pid_t task_pid;
 };
 
+/* Requests (bpf/ud_reqs.bpf.h). Stable from 6.1 to 6.18 except where noted:
+ * io_kiocb.flags is an unsigned int on 6.1 and a u64 from 6.2 (the low 32
+ * bits are read, little-endian, the bits that matter are below 32); the
+ * poll, timeout and list members sit in anonymous unions on some kernels,
+ * which CO-RE looks through. */
+struct llist_node {
+	struct llist_node *next;
+};
+
+struct io_cqe {
+	__u64 user_data;
+	__s32 res;
+};
+
+struct io_task_work {
+	struct llist_node node;
+};
+
+struct io_kiocb {
+	struct file *file;
+	__u8 opcode;
+	unsigned int flags;
+	struct io_cqe cqe;
+	struct io_ring_ctx *ctx;
+	struct io_wq_work_node comp_list;
+	struct io_task_work io_task_work;
+	struct hlist_node hash_node;
+	struct async_poll *apoll;
+	void *async_data;
+	struct io_kiocb *link;
+};
+
+struct io_poll {
+	__poll_t events;
+};
+
+struct async_poll {
+	struct io_poll poll;
+};
+
+/* In the request's command area (offset 0 of io_kiocb). */
+struct io_timeout {
+	__u32 off;
+	struct list_head list;
+	struct io_kiocb *head;
+};
+
+struct timerqueue_node {
+	__s64 expires;
+};
+
+struct hrtimer {
+	struct timerqueue_node node;
+};
+
+struct io_timeout_data {
+	struct hrtimer timer;
+	__u32 flags;
+};
+
+struct io_defer_entry {
+	struct list_head list;
+	struct io_kiocb *req;
+};
+
+struct io_uring_cqe {
+	__u64 user_data;
+	__s32 res;
+};
+
+struct io_overflow_cqe {
+	struct list_head list;
+	struct io_uring_cqe cqe;
+};
+
 struct io_ring_ctx {
 	struct percpu_ref refs; /* killed when the ring's last file reference went */
 	unsigned int flags;

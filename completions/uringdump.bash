@@ -100,7 +100,7 @@ _uringdump()
                 COMPREPLY=($(compgen -W 'pin list unpin help' -- "$cur"))
             elif [[ $sub == pin ]]; then
                 case $((cword - cmd_at)) in
-                    2) COMPREPLY=($(compgen -W 'io_uring_file io_uring_buf epoll' -- "$cur")) ;;
+                    2) COMPREPLY=($(compgen -W 'io_uring_file io_uring_buf io_uring_req epoll' -- "$cur")) ;;
                     3) COMPREPLY=($(_uringdump_bpffs "$cur")) ;;
                     4) COMPREPLY=($(compgen -W 'pid' -- "$cur")) ;;
                     5) COMPREPLY=($(compgen -W "$(_uringdump_pids)" -- "$cur")) ;;

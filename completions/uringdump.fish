@@ -59,7 +59,7 @@ complete -c uringdump -n "__fish_seen_subcommand_from image; and not __fish_seen
 complete -c uringdump -n "__fish_seen_subcommand_from image; and __fish_seen_subcommand_from show check" -a '(__fish_complete_suffix .udimg)'
 
 complete -c uringdump -n "__fish_seen_subcommand_from iter; and not __fish_seen_subcommand_from pin list unpin" -a 'pin list unpin'
-complete -c uringdump -n "__fish_seen_subcommand_from iter; and __uringdump_iter_pin_arg 0" -a 'io_uring_file io_uring_buf epoll'
+complete -c uringdump -n "__fish_seen_subcommand_from iter; and __uringdump_iter_pin_arg 0" -a 'io_uring_file io_uring_buf io_uring_req epoll'
 complete -c uringdump -n "__fish_seen_subcommand_from iter; and __uringdump_iter_pin_arg 1" -a '(__uringdump_bpffs)'
 complete -c uringdump -n "__fish_seen_subcommand_from iter; and __uringdump_iter_pin_arg 2" -a pid
 complete -c uringdump -n "__fish_seen_subcommand_from iter; and __uringdump_iter_pin_arg 3" -a '(__uringdump_pids)'

@@ -137,7 +137,7 @@ std::vector<Probe> probe_all(const collect::CollectOptions &opts) {
     // own: each is loaded once, so a kernel that rejects one says so here.
     if (reader) {
         for (auto kind : {collect::TextIterKind::io_uring_file, collect::TextIterKind::io_uring_buf,
-                          collect::TextIterKind::epoll}) {
+                          collect::TextIterKind::epoll, collect::TextIterKind::io_uring_req}) {
             std::string name = collect::text_iter_name(kind);
             try {
                 collect::check_text_iter_loads(kind);

@@ -72,7 +72,7 @@ int unpin(Context &ctx) {
 
 const Command kSubcommands[] = {
     {"pin",
-     "{io_uring_file|io_uring_buf|epoll} PATH [pid PID]",
+     "{io_uring_file|io_uring_buf|io_uring_req|epoll} PATH [pid PID]",
      "pin a text iterator in bpffs, of one process or all: cat PATH prints from the kernel",
      {},
      {},

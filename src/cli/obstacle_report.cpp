@@ -10,7 +10,20 @@ void obstacles_json(render::JsonOut &j, const std::vector<image::Obstacle> &obst
         j.begin_object().kv_i("pid", o.pid).kv("where", o.where).kv("kind", image::obstacle_name(o.kind));
         if (o.ring) j.kv_u("ring", *o.ring);
         if (o.slot) j.kv_u("slot", *o.slot);
-        j.kv_b("quiescence", image::is_quiescence(o.kind)).kv("detail", o.detail).end_object();
+        j.kv_b("quiescence", image::is_quiescence(o.kind)).kv("detail", o.detail);
+        if (o.kind == image::ObstacleKind::in_flight) {
+            j.key("requests").begin_array();
+            for (auto &q : o.requests) {
+                j.begin_object().kv("opcode", q.opcode).kv_u("user_data", q.user_data);
+                if (q.fd)
+                    j.kv_i("fd", *q.fd);
+                else
+                    j.key("fd").null();
+                j.kv("waiting", q.waiting).end_object();
+            }
+            j.end_array();
+        }
+        j.end_object();
     }
     j.end_array();
 }

@@ -22,6 +22,7 @@ std::size_t record_size(std::uint16_t type) {
     case UD_REC_WARN: return sizeof(ud_warn);
     case UD_REC_CHUNK: return sizeof(ud_chunk);
     case UD_REC_COUNT: return sizeof(ud_count);
+    case UD_REC_REQ: return sizeof(ud_req);
     default: return 0;
     }
 }

@@ -33,6 +33,7 @@ constexpr KindInfo kKinds[] = {
     {TextIterKind::io_uring_file, "io_uring_file", "ud_text_files"},
     {TextIterKind::io_uring_buf, "io_uring_buf", "ud_text_bufs"},
     {TextIterKind::epoll, "epoll", "ud_text_epoll"},
+    {TextIterKind::io_uring_req, "io_uring_req", "ud_text_reqs"},
 };
 
 const KindInfo &info(TextIterKind k) {
@@ -46,6 +47,7 @@ bpf_program *program(uringdump_text_bpf *skel, TextIterKind k) {
     case TextIterKind::io_uring_file: return skel->progs.ud_text_files;
     case TextIterKind::io_uring_buf: return skel->progs.ud_text_bufs;
     case TextIterKind::epoll: return skel->progs.ud_text_epoll;
+    case TextIterKind::io_uring_req: return skel->progs.ud_text_reqs;
     }
     return nullptr;
 }

@@ -12,7 +12,7 @@
 namespace ud::collect {
 
 // The kinds `iter pin` knows, by their command-line names.
-enum class TextIterKind { io_uring_file, io_uring_buf, epoll };
+enum class TextIterKind { io_uring_file, io_uring_buf, epoll, io_uring_req };
 
 std::optional<TextIterKind> text_iter_kind(const std::string &name);
 const char *text_iter_name(TextIterKind kind);

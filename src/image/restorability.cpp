@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
+#include "model/describe.h"
 #include "records.h"
 #include "render/name_text.h"
 
@@ -124,6 +127,20 @@ void unrestorable(const RingState &s, std::vector<std::pair<ObstacleKind, std::s
 std::string_view obstacle_name(ObstacleKind k) { return info(k).name; }
 bool is_quiescence(ObstacleKind k) { return info(k).category == kNotQuiet; }
 
+// The requests an in-flight ring holds, named in the obstacle (its text
+// line names the first few). Not part of its detail: an image records the
+// obstacles it was forced past, not the requests (image check compares).
+static void name_requests(const model::Process &p, const Ring &r, Obstacle &o) {
+    if (r.requests.empty()) return;
+    std::unordered_map<model::FileId, int> fd_of;
+    for (auto &tf : p.task_fds) fd_of.try_emplace(tf.file, tf.fd);
+    for (auto &q : r.requests) {
+        ObstacleRequest n{model::opcode_name(q.opcode), q.user_data, {}, model::request_wait_name(q.waiting)};
+        if (auto it = q.file ? fd_of.find(q.file) : fd_of.end(); it != fd_of.end()) n.fd = it->second;
+        o.requests.push_back(std::move(n));
+    }
+}
+
 std::string ring_label(const Ring &r) { return r.fd ? fmt::format("io_uring fd {}", *r.fd) : "io_uring (no fd)"; }
 
 std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect::BufferMemoryMap &memory) {
@@ -140,7 +157,10 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
                 quiescence(r.state, found);
                 unrestorable(r.state, found);
             }
-            for (auto &[kind, detail] : found) out.push_back({kind, p.pid, ri, {}, where, std::move(detail)});
+            for (auto &[kind, detail] : found) {
+                out.push_back({kind, p.pid, ri, {}, where, std::move(detail)});
+                if (kind == ObstacleKind::in_flight) name_requests(p, r, out.back());
+            }
             for (std::uint32_t bi = 0; bi < r.buffers.size(); bi++) {
                 auto it = memory.find({p.pid, ri, bi});
                 collect::BufferMemory m = it == memory.end() ? collect::BufferMemory{} : it->second;
@@ -158,7 +178,14 @@ std::vector<Obstacle> find_obstacles(const model::Snapshot &snap, const collect:
 
 std::string obstacle_line(const Obstacle &o) {
     std::string head = o.pid ? fmt::format("pid {} {}", o.pid, o.where) : o.where;
-    return fmt::format("{}: {}: {}", head, info(o.kind).category, o.detail);
+    std::string names;
+    for (std::size_t i = 0; i < o.requests.size() && i < 8; i++) {
+        const auto &n = o.requests[i];
+        names += fmt::format("{}{} user_data {}{} ({})", i ? ", " : "; listed: ", n.opcode, n.user_data,
+                             n.fd ? fmt::format(" fd {}", *n.fd) : std::string(), n.waiting);
+    }
+    if (o.requests.size() > 8) names += fmt::format(" and {} more", o.requests.size() - 8);
+    return fmt::format("{}: {}: {}{}", head, info(o.kind).category, o.detail, names);
 }
 
 }  // namespace ud::image

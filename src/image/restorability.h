@@ -35,6 +35,15 @@ enum class ObstacleKind : int {
 };
 inline constexpr int kLastObstacleKind = 15;
 
+// A request an in-flight obstacle names: what the ring is waiting on.
+struct ObstacleRequest {
+    std::string opcode;  // "recv", as show names it
+    std::uint64_t user_data = 0;
+    std::optional<int> fd;  // lowest fd of the process holding its file
+    std::string waiting;    // "poll", "timeout", ... (show's "waiting")
+    bool operator==(const ObstacleRequest &) const = default;
+};
+
 struct Obstacle {
     ObstacleKind kind = ObstacleKind::partial;
     int pid = 0;                       // 0: the snapshot as a whole
@@ -42,6 +51,7 @@ struct Obstacle {
     std::optional<std::uint32_t> slot; // buffer slot
     std::string where;                 // "io_uring fd 3"
     std::string detail;
+    std::vector<ObstacleRequest> requests;  // in-flight: the requests listed on the ring's lists
     bool operator==(const Obstacle &) const = default;
 };
 

@@ -1,8 +1,10 @@
 #include "model/builder.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
+#include <map>
 
 #include "model/consistency.h"
 #include "model/describe.h"
@@ -108,8 +110,44 @@ void SnapshotBuilder::on_ring(const ud_ring &r) {
     ring.files.clear();
     ring.buffers.clear();
     ring.segments.clear();
+    ring.requests.clear();
+    ring.requests_read = !snap_.summary;
     scope_ = Scope::ring;
     cur_ring_ = ref;
+}
+
+void SnapshotBuilder::on_req(const ud_req &r) {
+    Ring *ring = current_ring();
+    if (!ring) return;
+    Request q;
+    q.req = r.req;
+    q.opcode = r.opcode;
+    q.waiting = r.waiting;
+    q.multishot = (r.detail & UD_REQ_MULTISHOT) != 0;
+    q.poll_add = (r.detail & UD_REQ_POLL_ADD) != 0;
+    if (r.waiting == UD_WAIT_OVERFLOW)
+        q.res = static_cast<std::int32_t>(r.poll_events);
+    else
+        q.poll_events = r.poll_events;
+    q.user_data = r.user_data;
+    q.flags = r.flags;
+    q.link = r.link;
+    if (r.file) {
+        bool fds_known = true;
+        q.file = bind_file(r.file, &fds_known);
+        q.fds_known = fds_known;
+    }
+    if (r.opcode == 11 /* IORING_OP_TIMEOUT */) q.count = r.target;
+    if (r.opcode == 15 /* IORING_OP_LINK_TIMEOUT */) q.guards = r.target;
+    if (r.detail & UD_REQ_HAS_TIMER) {
+        // Read as the record comes in: within the pass that read the timer.
+        static const clockid_t clocks[] = {CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME};
+        timespec now{};
+        q.clock = r.clock < 3 ? r.clock : 0;
+        clock_gettime(clocks[q.clock], &now);
+        q.timeout_left_ns = r.expires - (static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec);
+    }
+    ring->requests.push_back(q);
 }
 
 void SnapshotBuilder::on_epoll(const ud_epoll &e) {
@@ -141,7 +179,7 @@ void SnapshotBuilder::on_chunk(const ud_chunk &c) {
         if (it == epoll_owner_.end()) return;
         scope_ = Scope::epoll;
         cur_epoll_ = it->second;
-    } else if (c.table == UD_TABLE_FILES || c.table == UD_TABLE_BUFS) {
+    } else if (c.table == UD_TABLE_FILES || c.table == UD_TABLE_BUFS || c.table == UD_TABLE_REQS) {
         auto it = ring_owner_.find({c.hdr.pid, c.owner});
         if (it == ring_owner_.end()) return;
         scope_ = Scope::ring;
@@ -223,6 +261,23 @@ void SnapshotBuilder::on_changed(const ud_warn &w) {
                                                 static_cast<std::int64_t>(w.value)));
         return;
     }
+    case UD_TABLE_REQS:
+        if (w.value == ~0ULL)
+            snap_.partial.push_back(
+                fmt::format("{}: a request list changed between resume passes; requests may be "
+                            "missing or shown twice",
+                            ring_where(pid, w.owner)));
+        else if (w.value >> 32)
+            snap_.partial.push_back(
+                fmt::format("{}: a request on its {} list completed or changed while read; it and "
+                            "the rest of that list are not shown",
+                            ring_where(pid, w.owner), request_list_name(w.value & 0xffffffffU)));
+        else
+            snap_.partial.push_back(
+                fmt::format("{}: a request on its {} list completed or changed while read; not "
+                            "shown (the list was read again)",
+                            ring_where(pid, w.owner), request_list_name(w.value & 0xffffffffU)));
+        return;
     case UD_TABLE_TCTX: {
         const int tid = static_cast<int>(w.value >> 32);
         const int reg = static_cast<std::int32_t>(w.value & 0xffffffffULL);
@@ -381,6 +436,9 @@ void SnapshotBuilder::add(const ud_hdr &rec) {
         }
         break;
     }
+    case UD_REC_REQ:
+        on_req(reinterpret_cast<const ud_req &>(rec));
+        break;
     case UD_REC_WARN:
         on_warn(reinterpret_cast<const ud_warn &>(rec));
         break;
@@ -407,6 +465,9 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
         ring.buffers = full.buffers;
         ring.segments = full.segments;
         ring.files_counted = full.files_counted;
+        ring.requests = full.requests;
+        ring.requests_read = full.requests_read;
+        for (auto &q : ring.requests) q.fds = {};
     }
     for (auto ref : alias_epolls_) {
         Epoll &ep = snap_.processes[ref.proc].epolls[ref.epoll];
@@ -437,6 +498,8 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
                                                 model::ring_where(p.pid, r)));
             return true;
         });
+    for (auto &p : snap_.processes)
+        for (auto &ring : p.rings) settle_requests(ring);
     // Pages of the system the records came from (the snapshot's, which its
     // reader set): bv_offset is in bytes of the folio.
     const std::uint32_t shift = page_shift(snap_.page_size);
@@ -455,6 +518,37 @@ void SnapshotBuilder::finish(std::uint64_t vmemmap_base, std::uint64_t struct_pa
     }
     std::sort(snap_.processes.begin(), snap_.processes.end(),
               [](const Process &a, const Process &b) { return a.pid < b.pid; });
+}
+
+// Requests seen twice (a chain shown again by a resume pass, a linked
+// timeout both on its list and behind the request it guards) are one: the
+// list it waits on says more than "linked". Fixed-file requests name their
+// slot.
+void SnapshotBuilder::settle_requests(Ring &ring) {
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> seen;  // (req, user_data)
+    std::vector<Request> out;
+    out.reserve(ring.requests.size());
+    for (auto &q : ring.requests) {
+        if (!q.req) {
+            out.push_back(q);
+            continue;
+        }
+        auto [it, fresh] = seen.try_emplace({q.req, q.user_data}, out.size());
+        if (fresh) {
+            out.push_back(q);
+        } else if (out[it->second].waiting == UD_WAIT_LINKED && q.waiting != UD_WAIT_LINKED) {
+            out[it->second] = q;
+        }
+    }
+    ring.requests = std::move(out);
+    for (auto &q : ring.requests) {
+        if (!(q.flags & 1) || !q.file) continue;  // REQ_F_FIXED_FILE
+        for (const auto &f : ring.files)
+            if (f.file == q.file) {
+                q.slot = f.slot;
+                break;
+            }
+    }
 }
 
 }  // namespace ud::model

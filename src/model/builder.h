@@ -42,6 +42,8 @@ private:
     Process &process(std::uint32_t pid);
     void on_ring(const ud_ring &r);
     void on_epoll(const ud_epoll &e);
+    void on_req(const ud_req &r);
+    void settle_requests(Ring &ring);
     void on_chunk(const ud_chunk &c);
     void on_warn(const ud_warn &w);
     void on_changed(const ud_warn &w);

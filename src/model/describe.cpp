@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "model/snapshot.h"
 #include "records.h"
 
 namespace ud::model {
@@ -78,7 +79,174 @@ const char *table_name(std::uint32_t table) {
     case UD_TABLE_EPOLL: return "epoll tree";
     case UD_TABLE_TCTX: return "thread io_uring context";
     case UD_TABLE_PATH: return "path";
+    case UD_TABLE_REQS:
+        return "request lists";
     default: return "table";
+    }
+}
+
+std::string opcode_name(std::uint8_t opcode) {
+    // include/uapi/linux/io_uring.h, enum io_uring_op, up to 6.18.
+    static const char *const names[] = {
+        "nop",
+        "readv",
+        "writev",
+        "fsync",
+        "read_fixed",
+        "write_fixed",
+        "poll_add",
+        "poll_remove",
+        "sync_file_range",
+        "sendmsg",
+        "recvmsg",
+        "timeout",
+        "timeout_remove",
+        "accept",
+        "async_cancel",
+        "link_timeout",
+        "connect",
+        "fallocate",
+        "openat",
+        "close",
+        "files_update",
+        "statx",
+        "read",
+        "write",
+        "fadvise",
+        "madvise",
+        "send",
+        "recv",
+        "openat2",
+        "epoll_ctl",
+        "splice",
+        "provide_buffers",
+        "remove_buffers",
+        "tee",
+        "shutdown",
+        "renameat",
+        "unlinkat",
+        "mkdirat",
+        "symlinkat",
+        "linkat",
+        "msg_ring",
+        "fsetxattr",
+        "setxattr",
+        "fgetxattr",
+        "getxattr",
+        "socket",
+        "uring_cmd",
+        "send_zc",
+        "sendmsg_zc",
+        "read_multishot",
+        "waitid",
+        "futex_wait",
+        "futex_wake",
+        "futex_waitv",
+        "fixed_fd_install",
+        "ftruncate",
+        "bind",
+        "listen",
+        "recv_zc",
+        "epoll_wait",
+        "readv_fixed",
+        "writev_fixed",
+        "pipe",
+    };
+    if (opcode == UD_REQ_NO_OPCODE) return "none";
+    if (opcode < sizeof(names) / sizeof(names[0])) return names[opcode];
+    return "op" + std::to_string(opcode);
+}
+
+const char *request_wait_name(std::uint8_t waiting) {
+    switch (waiting) {
+        case UD_WAIT_POLL:
+            return "poll";
+        case UD_WAIT_TIMEOUT:
+            return "timeout";
+        case UD_WAIT_LTIMEOUT:
+            return "timeout";
+        case UD_WAIT_IOPOLL:
+            return "iopoll";
+        case UD_WAIT_DRAIN:
+            return "drain";
+        case UD_WAIT_TASK_WORK:
+            return "task_work";
+        case UD_WAIT_URING_CMD:
+            return "uring_cmd";
+        case UD_WAIT_FUTEX:
+            return "futex";
+        case UD_WAIT_WAITID:
+            return "waitid";
+        case UD_WAIT_OVERFLOW:
+            return "overflow";
+        case UD_WAIT_LINKED:
+            return "linked";
+        default:
+            return "unknown";
+    }
+}
+
+const char *request_list_name(std::uint64_t phase) {
+    // bpf/ud_reqs.bpf.h UD_RQ_*.
+    static const char *const names[] = {"cancel_table",  "cancel_table_locked", "timeout_list",
+                                        "ltimeout_list", "iopoll_list",         "defer_list",
+                                        "work_llist",    "retry_llist",         "cancelable_uring_cmd",
+                                        "futex_list",    "waitid_list",         "cq_overflow_list"};
+    return phase < sizeof(names) / sizeof(names[0]) ? names[phase] : "request";
+}
+
+std::vector<const char *> request_flag_names(std::uint64_t flags) {
+    static const char *const names[] = {"fixed_file", "drain",         "link",    "hardlink",
+                                        "async",      "buffer_select", "cqe_skip"};
+    std::vector<const char *> out;
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (flags & (1ULL << i)) out.push_back(names[i]);
+    return out;
+}
+
+std::string request_detail(const Request &q) {
+    std::string d;
+    switch (q.waiting) {
+        case UD_WAIT_POLL:
+            d = epoll_events_str(q.poll_events);
+            if (q.multishot) d += " multishot";
+            break;
+        case UD_WAIT_OVERFLOW:
+            d = fmt::format("res {}", q.res);
+            break;
+        case UD_WAIT_LINKED:
+            d = "after the request before it";
+            break;
+        default:
+            break;
+    }
+    if (q.opcode == 11 || q.opcode == 15) {  // IORING_OP_TIMEOUT, IORING_OP_LINK_TIMEOUT
+        if (q.timeout_left_ns) {
+            double left = static_cast<double>(*q.timeout_left_ns) / 1e9;
+            d += d.empty() ? "" : " ";
+            d += left >= 0 ? fmt::format("fires in {:.1f}s ({})", left, clock_name(q.clock))
+                           : fmt::format("overdue by {:.1f}s ({})", -left, clock_name(q.clock));
+        }
+        if (q.opcode == 11 && q.count) d += fmt::format(" or after {} completions", q.count);
+    }
+    return d;
+}
+
+std::optional<std::uint32_t> requests_unlisted(const Ring &r) {
+    if (!r.state.inflight || !r.requests_read) return std::nullopt;
+    std::uint32_t listed = 0;
+    for (auto &q : r.requests) listed += q.waiting != UD_WAIT_OVERFLOW;
+    return *r.state.inflight > listed ? *r.state.inflight - listed : 0;
+}
+
+const char *clock_name(std::uint8_t clock) {
+    switch (clock) {
+        case 1:
+            return "boottime";
+        case 2:
+            return "realtime";
+        default:
+            return "monotonic";
     }
 }
 

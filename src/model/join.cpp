@@ -34,6 +34,7 @@ void join_fds(Process &p) {
     for (auto &ring : p.rings) {
         if (ring.file) ring.fds = fds_of(ring.file);
         for (auto &f : ring.files) f.fds = lookup(f.file);
+        for (auto &q : ring.requests) q.fds = lookup(q.file);
     }
     for (auto &ep : p.epolls) {
         if (ep.file) ep.fds = fds_of(ep.file);

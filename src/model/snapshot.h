@@ -129,6 +129,33 @@ struct RingState {
     bool operator==(const RingState &) const = default;
 };
 
+// One request the ring holds on one of its lists (BPF reader only; see
+// bpf/ud_reqs.bpf.h), or one completion waiting on its overflow list.
+struct Request {
+    std::uint64_t req = 0;     // struct io_kiocb identity (0: an overflowed completion); not printed
+    std::uint8_t opcode = 0;   // IORING_OP_*; 0xff: none (an overflowed completion)
+    std::uint8_t waiting = 0;  // enum ud_req_wait (bpf/records.h)
+    bool multishot = false;    // poll: armed without EPOLLONESHOT
+    bool poll_add = false;     // poll: an IORING_OP_POLL_ADD, not a poll armed for another opcode
+    std::uint32_t poll_events = 0;
+    std::int32_t res = 0;  // overflow: the completion's result
+    std::uint64_t user_data = 0;
+    FileId file = 0;          // 0: none
+    std::uint64_t flags = 0;  // REQ_F_* bits as read; the low 7 are the IOSQE_* flags
+    std::uint64_t link = 0;   // identity of the next request of its chain; not printed
+    // Timeouts: how long until the timer fires (negative: overdue), on the
+    // timer's clock (0 monotonic, 1 boottime, 2 realtime), when armed.
+    std::optional<std::int64_t> timeout_left_ns;
+    std::uint8_t clock = 0;
+    std::uint64_t count = 0;            // timeout: completions it waits for (0: a pure timeout)
+    std::uint64_t guards = 0;           // linked timeout: identity of the request it guards; not printed
+    std::optional<std::uint32_t> slot;  // a fixed-file request: the slot holding its file
+    FdSpan fds;
+    bool fds_known = true;
+
+    bool operator==(const Request &) const = default;
+};
+
 // A thread whose io_uring context refers to the ring.
 struct RingUser {
     int tid = 0;
@@ -153,6 +180,10 @@ struct Ring {
     std::vector<Buffer> buffers;
     std::vector<Segment> segments;
     std::uint64_t files_counted = 0;  // summary snapshots: used slots (files is empty)
+    // Requests on the ring's lists, in list order, each followed by the
+    // requests linked behind it. Not in summary snapshots.
+    std::vector<Request> requests;
+    bool requests_read = false;  // the lists were walked (BPF reader, full snapshot)
 
     bool operator==(const Ring &) const = default;
 };

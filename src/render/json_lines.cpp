@@ -9,6 +9,7 @@
 
 #include "model/describe.h"
 #include "model/join.h"
+#include "records.h"
 
 namespace ud::render {
 
@@ -136,6 +137,64 @@ std::string_view JsonLines::fixed_file(const Process &p, const FixedFile &f) {
     fmt::format_to(out, FMT_COMPILE("\"ino\":{}"), ino);
     if (dev) fmt::format_to(out, FMT_COMPILE(",\"dev\":\"{}:{}\""), dev >> 20, dev & 0xfffff);
     if (mode || info) fmt::format_to(out, FMT_COMPILE(",\"type\":\"{}\""), inode_type(mode));
+    buf_.push_back('}');
+    return {buf_.data(), buf_.size()};
+}
+
+std::string_view JsonLines::request(const Process &p, const Request &q, long next, long guards) {
+    buf_.clear();
+    auto out = fmt::appender(buf_);
+    fmt::format_to(out, FMT_COMPILE("{{\"opcode\":\"{}\",\"user_data\":{},\"waiting\":\"{}\",\"fd\":"),
+                   opcode_name(q.opcode), q.user_data, request_wait_name(q.waiting));
+    if (q.fds_known && q.fds.count)
+        fmt::format_to(out, FMT_COMPILE("{}"), *span_begin(p, q.fds));
+    else
+        append("null");
+    append(",\"slot\":");
+    if (q.slot)
+        fmt::format_to(out, FMT_COMPILE("{}"), *q.slot);
+    else
+        append("null");
+    append(",\"fds\":");
+    fds(p, q.fds, q.fds_known);
+    buf_.push_back(',');
+    if (q.file)
+        append(path_fields(q.file, {}));
+    else
+        append("\"path\":null,");
+    append("\"flags\":[");
+    bool first = true;
+    for (const char *f : request_flag_names(q.flags)) {
+        fmt::format_to(out, FMT_COMPILE("{}\"{}\""), first ? "" : ",", f);
+        first = false;
+    }
+    buf_.push_back(']');
+    if (q.waiting == UD_WAIT_POLL)
+        fmt::format_to(
+            out, FMT_COMPILE(",\"poll\":{{\"events\":{},\"events_str\":\"{}\",\"multishot\":{},\"poll_add\":{}}}"),
+            q.poll_events, epoll_events_str(q.poll_events), q.multishot, q.poll_add);
+    if (q.opcode == 11 || q.opcode == 15) {  // IORING_OP_TIMEOUT, IORING_OP_LINK_TIMEOUT
+        append(",\"timeout\":{\"left_ns\":");
+        if (q.timeout_left_ns)
+            fmt::format_to(out, FMT_COMPILE("{},\"clock\":\"{}\""), *q.timeout_left_ns, clock_name(q.clock));
+        else
+            append("null");
+        if (q.opcode == 11) fmt::format_to(out, FMT_COMPILE(",\"count\":{}"), q.count);
+        if (q.opcode == 15) {
+            append(",\"guards\":");
+            if (guards >= 0)
+                fmt::format_to(out, FMT_COMPILE("{}"), guards);
+            else
+                append("null");
+        }
+        buf_.push_back('}');
+    }
+    if (q.waiting == UD_WAIT_OVERFLOW) fmt::format_to(out, FMT_COMPILE(",\"res\":{}"), q.res);
+    append(",\"next\":");
+    if (next >= 0)
+        fmt::format_to(out, FMT_COMPILE("{}"), next);
+    else
+        append(q.link ? "\"unlisted\"" : "null");
     buf_.push_back('}');
     return {buf_.data(), buf_.size()};
 }

@@ -25,6 +25,9 @@ public:
     std::string_view epoll_item(const model::Process &p, const model::EpollItem &it);
     std::string_view fixed_file(const model::Process &p, const model::FixedFile &f);
     std::string_view segment(const model::Segment &s);
+    // next / guards: indices in the ring's requests of the request linked
+    // behind it and of the request a linked timeout guards, -1 if none.
+    std::string_view request(const model::Process &p, const model::Request &q, long next, long guards);
 
 private:
     // `"path":"...",` (or null), `"path_b64":"...",` when the path is not

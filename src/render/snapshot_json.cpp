@@ -1,9 +1,11 @@
 #include "render/snapshot_json.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "model/describe.h"
 #include "model/join.h"
+#include "records.h"
 #include "render/json_lines.h"
 #include "render/name_json.h"
 
@@ -80,6 +82,26 @@ void ring_json(JsonOut &j, JsonLines &lines, const Process &p, const Ring &r) {
         j.end_array().end_object();
     }
     j.end_array();
+    if (r.requests_read) {
+        // Where one request's chain goes on, and what a linked timeout
+        // guards: by position in this list.
+        std::unordered_map<std::uint64_t, long> at;
+        for (std::size_t i = 0; i < r.requests.size(); i++)
+            if (r.requests[i].req) at.emplace(r.requests[i].req, static_cast<long>(i));
+        auto index = [&](std::uint64_t id) {
+            auto it = id ? at.find(id) : at.end();
+            return it == at.end() ? -1L : it->second;
+        };
+        j.key("requests").begin_array();
+        for (auto &q : r.requests) j.raw_object(lines.request(p, q, index(q.link), index(q.guards)));
+        j.end_array();
+        // What is in flight on no list: known where the kernel counts the
+        // ring's requests.
+        if (auto n = requests_unlisted(r))
+            j.kv_u("requests_unlisted", *n);
+        else
+            j.key("requests_unlisted").null();
+    }
     j.end_object();
 }
 

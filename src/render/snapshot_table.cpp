@@ -11,6 +11,7 @@
 #include "model/describe.h"
 #include "model/join.h"
 #include "model/pfn_runs.h"
+#include "records.h"
 #include "render/name_text.h"
 
 namespace ud::render {
@@ -92,6 +93,33 @@ void wrap_list(std::string &out, const std::string &head, const std::vector<std:
     out += line + "\n";
 }
 
+// The requests of a ring: one line each, chains in order (a request linked
+// behind another follows it, marked "->").
+void requests_table(std::string &out, const Snapshot &snap, const Process &p, const Ring &r) {
+    auto it = std::back_inserter(out);
+    auto unlisted = requests_unlisted(r);
+    fmt::format_to(it, "    requests: {} listed, {}\n", r.requests.size(),
+                   unlisted ? fmt::format("{} in flight on no list (block I/O, io-wq, task work)", *unlisted)
+                            : std::string("in flight on no list: unknown (this kernel counts per task only)"));
+    if (r.requests.empty()) return;
+    fmt::format_to(it, "    {:>20}  {:<14} {:<9} {:<10} {}\n", "USER_DATA", "OPCODE", "WAITING", "FD", "DETAIL");
+    for (auto &q : r.requests) {
+        std::string fd = q.slot                       ? fmt::format("slot {}", *q.slot)
+                         : !q.file                    ? std::string("-")
+                         : q.fds_known && q.fds.count ? std::to_string(*span_begin(p, q.fds))
+                                                      : std::string("?");
+        std::string detail = request_detail(q);
+        if (q.file) {
+            static const std::string none;
+            std::string path = name_text(path_of(snap, q.file, none));
+            if (!path.empty()) detail = detail.empty() ? path : path + "  " + detail;
+        }
+        fmt::format_to(it, "    {:>20}  {}{:<12} {:<9} {:<10} {}\n", q.user_data,
+                       q.waiting == UD_WAIT_LINKED ? "->" : "  ", opcode_name(q.opcode), request_wait_name(q.waiting),
+                       fd, detail);
+    }
+}
+
 void ring_table(std::string &out, const Snapshot &snap, const Process &p, const Ring &r) {
     auto it = std::back_inserter(out);
     const RingState &s = r.state;
@@ -149,6 +177,7 @@ void ring_table(std::string &out, const Snapshot &snap, const Process &p, const 
             wrap_list(out, head, frame_runs(snap, r, b));
         }
     }
+    if (r.requests_read) requests_table(out, snap, p, r);
 }
 
 // Which fd numbers the process has open, for telling a closed tfd from a

@@ -48,6 +48,7 @@ const char *column_title(Column c) {
     case Column::sq_rate: return "SQ/s";
     case Column::cq_rate: return "CQ/s";
     case Column::overflow: return "OVERFLOW";
+    case Column::inflight: return "INFLIGHT";
     default: return "";
     }
 }
@@ -63,6 +64,10 @@ ProcRow make_row(const model::Process &p, const RateTracker &rates, std::uint32_
         row.buffers += r.buffers.size();
         row.pages += pages_of(r, page_size);
         row.overflow += r.state.cq_overflow;
+        if (r.state.inflight)
+            row.inflight += *r.state.inflight;
+        else
+            row.inflight_known = false;
     }
     for (auto &e : p.epolls) row.items += e.items.empty() ? e.items_counted : e.items.size();
     row.rate = rates.process(p);
@@ -93,6 +98,7 @@ std::vector<ProcRow> make_rows(const model::Snapshot &snap, const RateTracker &r
         case Column::sq_rate: return rate_key(r.rate, false);
         case Column::cq_rate: return rate_key(r.rate, true);
         case Column::overflow: return static_cast<double>(r.overflow);
+        case Column::inflight: return static_cast<double>(r.inflight) + (r.inflight_known ? 0 : 0.5);
         default: return 0;
         }
     };
@@ -111,16 +117,20 @@ std::string format_titles(Column sorted_by) {
         t[i] = column_title(static_cast<Column>(i));
         if (static_cast<Column>(i) == sorted_by) t[i] = "*" + t[i];
     }
-    return fmt::format("{:>8} {:<16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", t[0], t[1], t[2], t[3],
-                       t[4], t[5], t[6], t[7], t[8], t[9], t[10]);
+    return fmt::format("{:>8} {:<16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}", t[0], t[1], t[2],
+                       t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]);
 }
 
 // The name is escaped before it is cut to its column: a cut escape is still
 // no control byte.
 std::string format_row(const ProcRow &r, Column) {
-    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9}", r.pid,
+    // INFLIGHT: "?" when no ring's count is known, "N+" when some are not.
+    std::string inflight = r.inflight_known ? std::to_string(r.inflight)
+                           : r.inflight     ? std::to_string(r.inflight) + "+"
+                                            : std::string("?");
+    return fmt::format("{:>8} {:<16.16} {:>6} {:>6} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}", r.pid,
                        render::name_text(r.comm), r.rings, r.epolls, r.files, r.buffers, r.pages, r.items,
-                       rate_text(r.rate, false), rate_text(r.rate, true), r.overflow);
+                       rate_text(r.rate, false), rate_text(r.rate, true), r.overflow, inflight);
 }
 
 }  // namespace ud::tui

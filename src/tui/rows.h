@@ -12,7 +12,21 @@
 
 namespace ud::tui {
 
-enum class Column { pid, comm, rings, epolls, files, buffers, pages, items, sq_rate, cq_rate, overflow, count };
+enum class Column {
+    pid,
+    comm,
+    rings,
+    epolls,
+    files,
+    buffers,
+    pages,
+    items,
+    sq_rate,
+    cq_rate,
+    overflow,
+    inflight,
+    count
+};
 
 const char *column_title(Column c);
 
@@ -21,6 +35,10 @@ struct ProcRow {
     std::string comm;
     std::uint64_t rings = 0, epolls = 0, files = 0, buffers = 0, pages = 0, items = 0, overflow = 0;
     std::optional<Rate> rate;  // empty until the process was seen twice
+    // Requests its rings hold in the kernel (RingState::inflight); false
+    // when a ring's count is unknown (kernels that count per task only).
+    std::uint64_t inflight = 0;
+    bool inflight_known = true;
 };
 
 // page_size: the snapshot's (Snapshot::page_size), for PAGES.

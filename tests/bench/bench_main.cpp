@@ -215,6 +215,25 @@ void w4() {
     export_cost(json.median_s);
 }
 
+// W5: one ring with 10,000 armed polls (recvs on an idle socket): show -j
+// lists every request (resume passes: about 440 a pass), fdinfo prints a
+// PollList line for each (opcode only).
+void w5() {
+    const int n = 10000;
+    Fixture fx({"requests-many", std::to_string(n)});
+    std::string pid = fx.pid_str();
+    int ring = fx.truth()["rings"][0]["fd"].GetInt();
+    Timed json = time_command(show_json(pid), runs());
+    Timed table = time_command(show_table(pid), runs());
+    double fd = time_call([&] { read_fdinfo({{fx.pid(), ring}}); }, runs());
+    row("W5", "armed polls in one ring", std::to_string(n));
+    row("W5", "show -j (every request listed)", ms(json.median_s));
+    row("W5", "show, table", ms(table.median_s));
+    row("W5", "fdinfo of the ring (PollList: opcodes only)", ms(fd));
+    row("W5", "show -j / fdinfo", num(json.median_s / fd));
+    floors("W5", fx.pid(), phases(show_json(pid)));
+}
+
 // Least squares t = a + b n, with R².
 void growth(const std::vector<double> &n, const std::vector<double> &t) {
     double k = static_cast<double>(n.size()), sn = 0, st = 0, snn = 0, snt = 0;
@@ -302,6 +321,7 @@ int main() {
         if (wanted("w2")) w2();
         if (wanted("w3")) w3();
         if (wanted("w4")) w4();
+        if (wanted("w5")) w5();
         if (wanted("top")) top_cost();
         report(before, machine());
     } catch (const std::exception &e) {

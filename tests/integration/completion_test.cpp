@@ -70,6 +70,8 @@ TEST_CASE("bash completion: commands, options, PIDs with rings or epoll sets onl
     auto opts = bash_complete({"uringdump", "dump", "--"});
     for (const char *o : {"--output", "--force", "--pages", "--check", "--json"}) CHECK(has(opts, o));
     CHECK(bash_complete({"uringdump", "iter", "pin", "e"}) == std::vector<std::string>{"epoll"});
+    CHECK(bash_complete({"uringdump", "iter", "pin", "io"}) ==
+          std::vector<std::string>{"io_uring_file", "io_uring_buf", "io_uring_req"});
     CHECK(bash_complete({"uringdump", "iter", "pin", "epoll", "/sys/fs/bpf/", "p"}) == std::vector<std::string>{"pid"});
     CHECK(has(bash_complete({"uringdump", "iter", "pin", "epoll", "/sys/fs/bpf/", "pid", ""}), ring.pid_str()));
     CHECK(bash_complete({"uringdump", "image", "c"}) == std::vector<std::string>{"check"});
@@ -92,7 +94,7 @@ TEST_CASE("fish completion: commands, PIDs with rings or epoll sets only, dump o
     for (const char *o : {"--listen", "--min-interval", "--textfile", "--interval", "--once", "--aggregate"})
         CHECK(has(eopts, o));
     auto kinds = fish_complete("uringdump iter pin ");
-    CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file"});
+    CHECK(kinds == std::vector<std::string>{"epoll", "io_uring_buf", "io_uring_file", "io_uring_req"});
 }
 
 // (compinit -d names where it writes its dump: never /dev/null, which it
@@ -216,5 +218,12 @@ TEST_CASE("zsh completion: the script names every command, subcommand and option
             CHECK(found);
         }
         for (auto &s : c["commands"].GetArray()) CHECK(branch.find(s["name"].GetString()) != std::string::npos);
+    }
+    // iter pin's kinds (collect/text_iter.cpp), which the tables leave to
+    // the scripts ("iter_kind").
+    std::string iter = zsh_branch(script, "iter");
+    for (const char *kind : {"io_uring_file", "io_uring_buf", "io_uring_req", "epoll"}) {
+        CAPTURE(kind);
+        CHECK(iter.find(std::string(" ") + kind) != std::string::npos);
     }
 }

@@ -3,6 +3,8 @@
 // and the shipped schema, and with --pages holds what /proc/PID/mem holds.
 #include <doctest/doctest.h>
 
+#include <regex>
+
 #include "collect/collector.h"
 #include "support/env.h"
 #include "support/fixture.h"
@@ -17,6 +19,26 @@ using namespace ud::test;
 
 namespace {
 
+// An image records no requests (a ring holding any is not dumped without
+// --force, and no restore could resubmit them): what show says of the
+// requests of these quiet rings is left out of the comparison.
+std::string without_requests(const std::string &out) {
+    static const std::regex json(R"(,"requests":\[\],"requests_unlisted":(null|[0-9]+))");
+    std::string s = std::regex_replace(out, json, "");
+    std::string kept;
+    bool in_requests = false;
+    for (auto &line : lines(s)) {
+        if (line.rfind("    requests: ", 0) == 0) {
+            in_requests = true;
+            continue;
+        }
+        if (in_requests && line.rfind("     ", 0) == 0) continue;
+        in_requests = false;
+        kept += line + "\n";
+    }
+    return kept;
+}
+
 // show and image show of the same fixture, as JSON and as tables.
 void check_image_shows_as_show(const Fixture &fx, const std::string &image, const std::vector<std::string> &global) {
     auto with = [&](std::vector<std::string> args) {
@@ -27,10 +49,10 @@ void check_image_shows_as_show(const Fixture &fx, const std::string &image, cons
     REQUIRE(show_json.code == 0);
     REQUIRE(image_json.code == 0);
     CHECK(find_process(parse_json(image_json.out), fx.pid()));
-    CHECK(image_json.out == show_json.out);
+    CHECK(image_json.out == without_requests(show_json.out));
     auto show_table = with({"show", fx.pid_str()}), image_table = run_uringdump({"image", "show", image});
     CHECK(image_table.code == 0);
-    CHECK(image_table.out == show_table.out);
+    CHECK(image_table.out == without_requests(show_table.out));
 }
 
 // The image's snapshot against one collected here right after, field by

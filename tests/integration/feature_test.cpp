@@ -23,7 +23,7 @@ TEST_CASE("feature -j: every probe of a root shell on this kernel") {
     CHECK(doc["btf"]["ok"].GetBool() == (::stat("/sys/kernel/btf/vmlinux", &st) == 0));
     for (const char *k : {"privileges", "programs", "task_file_iterator", "iterator_pid_parameter", "io_uring",
                           "io_uring_layout", "page_frames", "iter_io_uring_file", "iter_io_uring_buf", "iter_epoll",
-                          "show_uses_bpf"}) {
+                          "iter_io_uring_req", "show_uses_bpf"}) {
         INFO(k);
         REQUIRE(has(doc, k));
         CHECK(doc[k]["ok"].GetBool());
