@@ -103,7 +103,11 @@ void requests_table(std::string &out, const Snapshot &snap, const Process &p, co
                             : std::string("in flight on no list: unknown (this kernel counts per task only)"));
     if (r.requests.empty()) return;
     fmt::format_to(it, "    {:>20}  {:<14} {:<9} {:<10} {}\n", "USER_DATA", "OPCODE", "WAITING", "FD", "DETAIL");
-    for (auto &q : r.requests) {
+    for (std::size_t i = 0; i < r.requests.size(); i++) {
+        const Request &q = r.requests[i];
+        // Behind the request above: waiting on no list of its own, or on
+        // one (a linked timeout is on ltimeout_list too).
+        bool linked = q.waiting == UD_WAIT_LINKED || (i > 0 && q.req && r.requests[i - 1].link == q.req);
         std::string fd = q.slot                       ? fmt::format("slot {}", *q.slot)
                          : !q.file                    ? std::string("-")
                          : q.fds_known && q.fds.count ? std::to_string(*span_begin(p, q.fds))
@@ -114,9 +118,8 @@ void requests_table(std::string &out, const Snapshot &snap, const Process &p, co
             std::string path = name_text(path_of(snap, q.file, none));
             if (!path.empty()) detail = detail.empty() ? path : path + "  " + detail;
         }
-        fmt::format_to(it, "    {:>20}  {}{:<12} {:<9} {:<10} {}\n", q.user_data,
-                       q.waiting == UD_WAIT_LINKED ? "->" : "  ", opcode_name(q.opcode), request_wait_name(q.waiting),
-                       fd, detail);
+        fmt::format_to(it, "    {:>20}  {}{:<12} {:<9} {:<10} {}\n", q.user_data, linked ? "->" : "  ",
+                       opcode_name(q.opcode), request_wait_name(q.waiting), fd, detail);
     }
 }
 

@@ -160,6 +160,35 @@ TEST_CASE("show -j: requests: each request the fixture left waiting is listed wh
     CHECK(fdinfo_ops == shown_ops);
 }
 
+TEST_CASE("show: requests: the table lists each request once, the one linked behind another marked ->") {
+    if (!need_bpf()) return;
+    Fixture fx({"requests"});
+    auto r = run_uringdump({"show", fx.pid_str()});
+    REQUIRE(r.code == 0);
+    std::map<std::uint64_t, std::vector<std::string>> rows;
+    bool in_requests = false;
+    for (auto &line : lines(r.out)) {
+        if (line.rfind("    requests: ", 0) == 0) {
+            in_requests = true;
+            continue;
+        }
+        if (!in_requests || line.find("USER_DATA") != std::string::npos) continue;
+        std::istringstream in(line);
+        std::vector<std::string> cols;
+        for (std::string c; in >> c;) cols.push_back(c);
+        if (cols.empty() || cols[0].find_first_not_of("0123456789") != std::string::npos) break;
+        CHECK_MESSAGE(rows.emplace(std::stoull(cols[0]), cols).second, "listed twice: " << line);
+    }
+    // The chain: recv 0x1007, then its link timeout (also on ltimeout_list).
+    REQUIRE(rows.count(0x1007));
+    REQUIRE(rows.count(0x1008));
+    REQUIRE(rows.count(0x1006));
+    CHECK(rows[0x1007][1] == "recv");
+    CHECK(rows[0x1008][1] == "->link_timeout");
+    CHECK(rows[0x1008][2] == "timeout");
+    CHECK(rows[0x1006][1] == "timeout");  // a timeout of its own: no chain
+}
+
 TEST_CASE("show -j: requests: a futex wait and a waitid are listed on their lists (6.7+)") {
     if (!need_bpf()) return;
     // io_uring has futex and waitid requests from 6.7 (io_ring_ctx.futex_list,
