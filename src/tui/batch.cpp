@@ -23,7 +23,8 @@ int run_batch(collect::Collector &collector, const TopOptions &opts, std::FILE *
         }
         model::Snapshot snap = collector.snapshot(opts.pids);
         rates.update(snap);
-        std::fprintf(out, "uringdump top: refresh %ld, %zu processes, source %s%s\n", i + 1, snap.processes.size(),
+        std::fprintf(out, "uringdump top: refresh %ld, every %g s, %zu processes, source %s%s\n", i + 1, opts.delay,
+                     snap.processes.size(),
                      snap.source == model::Source::bpf ? "bpf" : "procfs",
                      collector.using_bpf() ? "" : (" (" + collector.fallback_reason() + ")").c_str());
         std::fprintf(out, "%s\n", format_titles(Column::pid).c_str());

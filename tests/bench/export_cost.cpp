@@ -103,7 +103,7 @@ ExportCost measure_export(int runs) {
     }
     // A run as Prometheus would make it, at the default min-interval.
     c.interval_s = env_seconds("UD_BENCH_SCRAPE_INTERVAL", 15);
-    double seconds = env_seconds("UD_BENCH_EXPORT_SECONDS", 120);
+    double seconds = env_seconds("UD_BENCH_EXPORT_SECONDS", 300);
     Exporter ex({});
     if (!ex.port) {
         c.error = "export did not start";

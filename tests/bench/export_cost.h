@@ -2,7 +2,7 @@
 // (W4: 200 processes). A scrape's median time, against show -j of the same
 // workload in the same run; the exporter's CPU (% of one core) and RSS over
 // a run scraped every UD_BENCH_SCRAPE_INTERVAL seconds (15, Prometheus'
-// default) for UD_BENCH_EXPORT_SECONDS (120).
+// default) for UD_BENCH_EXPORT_SECONDS (300: five minutes, twenty scrapes).
 #pragma once
 
 #include <string>
