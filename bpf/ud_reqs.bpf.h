@@ -322,6 +322,61 @@ static __always_inline long ud_rq_chain(struct ud_out *o, struct ud_reqs_walk *w
 	return 0;
 }
 
+/* The node the walk stands on changed while read. Where it pointed is not
+ * known to be the list any more, so the list is read again from its head,
+ * or, after a few times, the rest of it is given up. Either way user space
+ * says a request was left out. */
+static __always_inline void ud_rq_changed(struct ud_out *o, struct ud_reqs_walk *w)
+{
+	ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx,
+		w->retries < UD_RQ_RETRIES ? w->phase : w->phase | (1ULL << 32));
+	if (w->retries < UD_RQ_RETRIES) {
+		w->retries++;
+		w->open = 0;
+		w->chain = 0;
+		return;
+	}
+	ud_rq_next_list(w);
+}
+
+/* Whether the phase's list is an hlist of io_kiocb.hash_node (the poll
+ * hash buckets, cancelable uring_cmds, futex and waitid waits). */
+static __always_inline bool ud_rq_hlist(__u32 phase)
+{
+	return phase == UD_RQ_POLL || phase == UD_RQ_POLL_LOCKED || phase == UD_RQ_URING_CMD ||
+	       phase == UD_RQ_FUTEX || phase == UD_RQ_WAITID;
+}
+
+/*
+ * An hlist node's next, just read from w->from: whether it can be trusted
+ * as the list's. The request at from may have left the list since it was
+ * listed: hlist_del_init() clears its next (which then looks like the
+ * list's end), and a recycled request may be on another bucket's list
+ * (whose nodes would then be walked as this one's). Either way the
+ * requests behind it would be missed without a word. So the request must
+ * still be the one listed (ring and user_data), and a NULL next must come
+ * from a node still linked (the node before it, or the head, points to it).
+ */
+static __always_inline bool ud_rq_hlist_next_holds(struct ud_reqs_walk *w, void *next)
+{
+	struct hlist_node *n = w->from;
+	struct hlist_node **pprev = 0;
+	struct io_kiocb *req;
+	void *back = 0;
+
+	if (w->from == w->head)
+		return true;
+	req = ud_rq_req(w->phase, w->from);
+	if (BPF_CORE_READ(req, ctx) != w->ctx || BPF_CORE_READ(req, cqe.user_data) != w->at_user_data)
+		return false;
+	if (next)
+		return true;
+	pprev = BPF_CORE_READ(n, pprev);
+	if (!pprev || bpf_probe_read_kernel(&back, sizeof(back), pprev))
+		return false;
+	return back == w->from;
+}
+
 /* The node w->node of the open list. */
 static __always_inline long ud_rq_node(struct ud_out *o, struct ud_reqs_walk *w)
 {
@@ -362,24 +417,13 @@ static __always_inline long ud_rq_node(struct ud_out *o, struct ud_reqs_walk *w)
 	if (!ok) {
 		if (fresh)
 			w->last_file = 0;
-		/* It completed (or was recycled) while read: not shown. Where
-		 * it pointed is not known to be the list any more, so the
-		 * list is read again from its head, or, after a few times,
-		 * the rest of it is given up. Either way user space says a
-		 * request was left out. */
-		ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx,
-			w->retries < UD_RQ_RETRIES ? w->phase : w->phase | (1ULL << 32));
-		if (w->retries < UD_RQ_RETRIES) {
-			w->retries++;
-			w->open = 0;
-			w->chain = 0;
-			return 0;
-		}
-		ud_rq_next_list(w);
+		/* It completed (or was recycled) while read: not shown. */
+		ud_rq_changed(o, w);
 		return 0;
 	}
 	ud_rq_put(o, w, fresh);
 	w->req = req;
+	w->at_user_data = r->user_data;
 	w->chain_len = 0;
 	w->chain = req ? (void *)r->link : 0;
 	if (!w->chain)
@@ -412,6 +456,10 @@ static long ud_reqs_step(__u32 i, void *data)
 		return 0;
 	}
 	bpf_probe_read_kernel(&next, sizeof(next), w->from);
+	if (ud_rq_hlist(w->phase) && !ud_rq_hlist_next_holds(w, next)) {
+		ud_rq_changed(o, w);
+		return 0;
+	}
 	if (!next || next == w->head) {
 		if (w->skip || w->ident)
 			ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx, ~0ULL);
@@ -424,6 +472,12 @@ static long ud_reqs_step(__u32 i, void *data)
 	if (w->skip) {
 		/* A resumed walk: past what an earlier pass emitted. */
 		w->skip--;
+		if (ud_rq_hlist(w->phase)) {
+			/* (Not inside BPF_CORE_READ: w-> would be relocated too.) */
+			struct io_kiocb *passed = ud_rq_req(w->phase, next);
+
+			w->at_user_data = BPF_CORE_READ(passed, cqe.user_data);
+		}
 		ud_rq_passed(w);
 		return 0;
 	}

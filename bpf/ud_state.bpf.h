@@ -187,6 +187,7 @@ struct ud_reqs_walk {
 	void *chain;            /* a chain being followed: the request after req */
 	__u64 ident;            /* a resumed walk: the node expected at the cursor */
 	__u64 last_file;        /* last FILE record this walk emitted */
+	__u64 at_user_data;     /* an hlist phase: user_data of the request of the node at from */
 	__u32 phase;            /* UD_RQ_* list */
 	__u32 bucket;
 	__u32 nr_buckets;
