@@ -249,9 +249,13 @@ TEST_CASE("show -j: requests that complete while read are listed whole or not at
         // The requests that stay are there, once, as submitted, unless a
         // list was given up after it changed under every reading (said).
         bool gave_up = false;
+        std::string partial;  // for the message of a failure
         if (has(s.doc, "partial"))
-            for (auto &why : s.doc["partial"].GetArray())
+            for (auto &why : s.doc["partial"].GetArray()) {
                 gave_up |= std::string(why.GetString()).find("rest of that list") != std::string::npos;
+                partial += std::string(why.GetString()) + "; ";
+            }
+        CAPTURE(partial);
         for (auto &want : truth["requests"].GetArray())
             if (!gave_up || by_user_data(ring, want["user_data"].GetUint64())) check_request(ring, want);
         std::set<std::uint64_t> seen;
