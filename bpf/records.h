@@ -179,6 +179,7 @@ enum ud_req_wait {
 	UD_WAIT_WAITID = 9,    /* waitid_list */
 	UD_WAIT_OVERFLOW = 10, /* cq_overflow_list: a completion, no request */
 	UD_WAIT_LINKED = 11,   /* on no list: behind the request before it in a chain */
+	UD_WAIT_IOWQ = 12,     /* io-wq of a task using the ring: queued, or run by a worker */
 };
 
 #define UD_REQ_NO_OPCODE 0xff
@@ -187,6 +188,9 @@ enum ud_req_wait {
 #define UD_REQ_MULTISHOT  0x1 /* poll: armed without EPOLLONESHOT */
 #define UD_REQ_POLL_ADD   0x2 /* poll: an IORING_OP_POLL_ADD (io_poll in the request), not an armed one */
 #define UD_REQ_HAS_TIMER  0x4 /* timeout: expires and clock are known */
+#define UD_REQ_IOWQ_RUNNING 0x8  /* io-wq: a worker runs it (target: the worker's tid), else queued */
+#define UD_REQ_IOWQ_UNBOUND 0x10 /* io-wq: for an unbound worker (IO_WQ_WORK_UNBOUND) */
+#define UD_REQ_IOWQ_HASHED  0x20 /* io-wq: hashed, run after earlier work of its file (IO_WQ_WORK_HASHED) */
 
 struct ud_req {
 	struct ud_hdr hdr;
@@ -201,7 +205,8 @@ struct ud_req {
 	__u64 link;       /* next request of its chain, 0 if none */
 	__u64 flags;      /* REQ_F_* bits (kernel-specific beyond the low ones) */
 	__s64 expires;    /* timeout: hrtimer expiry on its clock, ns */
-	__u64 target;     /* linked timeout: the request it guards; timeout: its count */
+	__u64 target;     /* linked timeout: the request it guards; timeout: its count;
+			   * io-wq, running: the worker's tid */
 };
 
 struct ud_ring_file {

@@ -72,6 +72,27 @@ __u32 ud_kernel_layout;
 __u32 ud_counts_per_task;
 __u64 ud_percpu_offsets;
 __u32 ud_nr_cpu_ids;
+/* nr_node_ids (from /sys/devices/system/node/possible): how many io_wqe a
+ * 6.1 io_wq has; user space writes it, 0 (a pinned iterator) reads node 0. */
+__u32 ud_nr_node_ids;
+
+/* A cancel hash table's buckets (cancel_table, cancel_table_locked): where
+ * they are, how many (2^hash_bits, hash_bits <= 8 in io_uring.c), and each
+ * one's size and its list's offset in it. False if it has none to read. */
+static __always_inline bool ud_hash_geometry(struct io_hash_table *t, void **hbs, __u32 *nr_buckets, __u32 *stride,
+					     __u32 *list_off)
+{
+	__u32 bits = BPF_CORE_READ(t, hash_bits);
+
+	*hbs = BPF_CORE_READ(t, hbs);
+	*nr_buckets = bits <= 8 ? 1U << bits : 0;
+	*stride = bpf_core_type_size(struct io_hash_bucket);
+	*list_off = bpf_core_field_offset(struct io_hash_bucket, list);
+	return *hbs && *nr_buckets;
+}
+
+/* Tasks on one ring's tctx_list before a walk of it calls it torn. */
+#define UD_MAX_RING_TASKS 4096
 
 /* Room kept for the CONT and WARN records walks write when they stop. At
  * most, a ring of a thread's context stopped inside its tables: the file

@@ -45,8 +45,18 @@
 #define UD_RQ_URING_CMD 8
 #define UD_RQ_FUTEX 9
 #define UD_RQ_WAITID 10
-#define UD_RQ_OVERFLOW 11
-#define UD_RQ_END 12
+#define UD_RQ_IOWQ 11     /* io-wq: work queued for the workers of a task using the ring */
+#define UD_RQ_IOWQ_RUN 12 /* io-wq: the workers, each running one request */
+#define UD_RQ_OVERFLOW 13
+#define UD_RQ_END 14
+
+/* An io-wq phase's lists are numbered task << 8 | node << 1 | acct: task
+ * its index on ctx->tctx_list (the SQPOLL thread after the last), node the
+ * NUMA node (6.1 only, else 0), acct 0 bound or 1 unbound. */
+#define UD_IOWQ_MAX_NODES 128
+#define UD_RQ_SQ_TASK ((void *)1)
+#define UD_IO_WQ_WORK_HASHED 2
+#define UD_IO_WQ_WORK_UNBOUND 4
 
 /* A list whose request changed while read is read again from its head
  * this many times (its requests shown before are merged by user space),
@@ -77,6 +87,8 @@ static __always_inline __u8 ud_rq_wait(__u32 phase)
 	case UD_RQ_URING_CMD: return UD_WAIT_URING_CMD;
 	case UD_RQ_FUTEX: return UD_WAIT_FUTEX;
 	case UD_RQ_WAITID: return UD_WAIT_WAITID;
+	case UD_RQ_IOWQ:
+	case UD_RQ_IOWQ_RUN: return UD_WAIT_IOWQ;
 	default: return UD_WAIT_OVERFLOW;
 	}
 }
@@ -84,14 +96,8 @@ static __always_inline __u8 ud_rq_wait(__u32 phase)
 /* A hash table's bucket list: false past the last bucket. */
 static __always_inline bool ud_rq_bucket(struct ud_reqs_walk *w, struct io_hash_table *t)
 {
-	__u32 bits = BPF_CORE_READ(t, hash_bits);
-
-	w->hbs = BPF_CORE_READ(t, hbs);
-	if (!w->hbs || bits > 8)
+	if (!ud_hash_geometry(t, &w->hbs, &w->nr_buckets, &w->stride, &w->list_off))
 		return false;
-	w->nr_buckets = 1U << bits;
-	w->stride = bpf_core_type_size(struct io_hash_bucket);
-	w->list_off = bpf_core_field_offset(struct io_hash_bucket, list);
 	if (w->bucket >= w->nr_buckets)
 		return false;
 	w->head = (char *)w->hbs + (__u64)w->bucket * w->stride + w->list_off;
@@ -156,7 +162,37 @@ static __always_inline bool ud_rq_open(struct ud_reqs_walk *w)
 	return false;
 }
 
-/* On to the next bucket of a hash phase, or the next list. */
+static __always_inline bool ud_rq_iowq(__u32 phase)
+{
+	return phase == UD_RQ_IOWQ || phase == UD_RQ_IOWQ_RUN;
+}
+
+/* How many lists an io-wq phase has per task (node << 1 | acct). */
+static __always_inline __u32 ud_iowq_lists(void)
+{
+	__u32 nodes = ud_nr_node_ids ? ud_nr_node_ids : 1;
+
+	if (!bpf_core_type_exists(struct io_wqe))
+		return 2;
+	return 2 * (nodes < UD_IOWQ_MAX_NODES ? nodes : UD_IOWQ_MAX_NODES);
+}
+
+/* On to the next phase. */
+static __always_inline void ud_rq_next_phase(struct ud_reqs_walk *w)
+{
+	w->open = 0;
+	w->index = 0;
+	w->chain = 0;
+	w->retries = 0;
+	w->skip = 0;
+	w->phase++;
+	w->bucket = 0;
+	w->nr_buckets = 0;
+	w->tnode = 0;
+}
+
+/* On to the next bucket of a hash phase, the next io-wq list, or the next
+ * list. */
 static __always_inline void ud_rq_next_list(struct ud_reqs_walk *w)
 {
 	w->open = 0;
@@ -165,6 +201,15 @@ static __always_inline void ud_rq_next_list(struct ud_reqs_walk *w)
 	w->retries = 0;
 	if ((w->phase == UD_RQ_POLL || w->phase == UD_RQ_POLL_LOCKED) && w->bucket + 1 < w->nr_buckets) {
 		w->bucket++;
+		return;
+	}
+	if (ud_rq_iowq(w->phase)) {
+		/* The task's next list; after its last, the next task's first
+		 * (ud_rq_iowq_seek() ends the phase after the last task). */
+		if ((w->bucket & 0xff) + 1 < ud_iowq_lists())
+			w->bucket++;
+		else
+			w->bucket = ((w->bucket >> 8) + 1) << 8;
 		return;
 	}
 	w->phase++;
@@ -194,6 +239,9 @@ static __always_inline struct io_kiocb *ud_rq_req(__u32 phase, void *node)
 	case UD_RQ_RETRY:
 		return (void *)(n - bpf_core_field_offset(struct io_kiocb, io_task_work) -
 				bpf_core_field_offset(struct io_task_work, node));
+	case UD_RQ_IOWQ:
+		return (void *)(n - bpf_core_field_offset(struct io_kiocb, work) -
+				bpf_core_field_offset(struct io_wq_work, list));
 	default:
 		return (void *)(n - bpf_core_field_offset(struct io_kiocb, hash_node));
 	}
@@ -348,33 +396,247 @@ static __always_inline bool ud_rq_hlist(__u32 phase)
 }
 
 /*
- * An hlist node's next, just read from w->from: whether it can be trusted
- * as the list's. The request at from may have left the list since it was
- * listed: hlist_del_init() clears its next (which then looks like the
- * list's end), and a recycled request may be on another bucket's list
- * (whose nodes would then be walked as this one's). Either way the
- * requests behind it would be missed without a word. So the request must
- * still be the one listed (ring and user_data), and a NULL next must come
- * from a node still linked (the node before it, or the head, points to it).
+ * A node's next, just read from w->from: whether it can be trusted as the
+ * list's. The request at from may have left the list since it was listed,
+ * and the requests behind it would then be missed without a word:
+ *   - list_del_init() points an unlinked list_head at itself;
+ *   - hlist_del_init() clears an unlinked hlist node's next, and
+ *     wq_list_cut() an io_wq_work_list node's, which then look like the
+ *     list's end: a NULL next counts only from a node still linked (the
+ *     node before it points to it; the list's last is it) whose next is
+ *     still NULL;
+ *   - a recycled request may be on another list (whose nodes would then be
+ *     walked as this one's): the request must still be the one listed.
+ * In this order, because a request can leave the list and come back at its
+ * head between two reads (recycled, or the same one armed again), which
+ * only a later read shows. The io-wq workers' list is RCU's, whose
+ * unlinked nodes keep their next; the overflow list holds no request. (The
+ * addresses checked are x86-64's and arm64's kernel half.)
  */
-static __always_inline bool ud_rq_hlist_next_holds(struct ud_reqs_walk *w, void *next)
+static __always_inline bool ud_rq_next_holds(struct ud_reqs_walk *w, void *next)
 {
+	struct io_wq_work_list *wl = w->head;
 	struct hlist_node *n = w->from;
 	struct hlist_node **pprev = 0;
 	struct io_kiocb *req;
-	void *back = 0;
+	void *back = 0, *again = 0;
 
-	if (w->from == w->head)
-		return true;
+	/* list_del() poisons a node's next (LIST_POISON1): no kernel address. */
+	if (next && ((__u64)next >> 48) != 0xffff)
+		return false;
+	if (w->from == w->head || w->phase == UD_RQ_OVERFLOW || w->phase == UD_RQ_IOWQ_RUN)
+		return next != w->from || w->from == w->head;
+	if (next == w->from)
+		return false;
+	if (!next && ud_rq_hlist(w->phase)) {
+		pprev = BPF_CORE_READ(n, pprev);
+		if (!pprev || bpf_probe_read_kernel(&back, sizeof(back), pprev) || back != w->from)
+			return false;
+	}
+	if (!next && (w->phase == UD_RQ_IOPOLL || w->phase == UD_RQ_IOWQ) &&
+	    (void *)BPF_CORE_READ(wl, last) != w->from)
+		return false;
+	if (!next && (bpf_probe_read_kernel(&again, sizeof(again), w->from) || again))
+		return false;
 	req = ud_rq_req(w->phase, w->from);
-	if (BPF_CORE_READ(req, ctx) != w->ctx || BPF_CORE_READ(req, cqe.user_data) != w->at_user_data)
+	/* An io-wq queue holds every ring's work of its task. */
+	if (w->phase != UD_RQ_IOWQ && BPF_CORE_READ(req, ctx) != w->ctx)
 		return false;
-	if (next)
-		return true;
-	pprev = BPF_CORE_READ(n, pprev);
-	if (!pprev || bpf_probe_read_kernel(&back, sizeof(back), pprev))
-		return false;
-	return back == w->from;
+	return BPF_CORE_READ(req, cqe.user_data) == w->at_user_data;
+}
+
+/* The list sub (node << 1 | acct) of an io-wq phase in wq, or NULL where
+ * this kernel has no such list. */
+static __always_inline void *ud_iowq_list(__u32 phase, struct io_wq *wq, __u32 sub)
+{
+	__u32 node = sub >> 1, acct = sub & 1;
+	char *a;
+
+	if (bpf_core_field_exists(wq->wqes)) {
+		/* 6.1: one io_wqe per node, its workers on one list. */
+		struct io_wqe *wqe = 0;
+
+		bpf_probe_read_kernel(&wqe, sizeof(wqe),
+				      (char *)wq + bpf_core_field_offset(struct io_wq, wqes) + node * sizeof(wqe));
+		if (!wqe)
+			return 0;
+		if (phase == UD_RQ_IOWQ_RUN)
+			return acct ? 0 : (char *)wqe + bpf_core_field_offset(struct io_wqe, all_list);
+		return (char *)wqe + bpf_core_field_offset(struct io_wqe, acct) +
+		       acct * bpf_core_type_size(struct io_wqe_acct) + bpf_core_field_offset(struct io_wqe_acct, work_list);
+	}
+	if (node)
+		return 0;
+	a = (char *)wq + bpf_core_field_offset(struct io_wq, acct) + acct * bpf_core_type_size(struct io_wq_acct);
+	if (phase == UD_RQ_IOWQ)
+		return a + bpf_core_field_offset(struct io_wq_acct, work_list);
+	if (bpf_core_field_exists(wq->all_list))
+		return acct ? 0 : (char *)wq + bpf_core_field_offset(struct io_wq, all_list); /* 6.12 */
+	return a + bpf_core_field_offset(struct io_wq_acct, all_list);
+}
+
+/*
+ * One step towards opening the io-wq list w->bucket names: a step along
+ * ctx->tctx_list to its task, then the list of that task's io-wq. The list
+ * is walked again from its head when the bucket is before the place
+ * reached (a resumed walk), and a node that no longer joins a task to this
+ * ring means it changed: read again, as a changed request list is.
+ */
+static __always_inline void ud_rq_iowq_seek(struct ud_out *o, struct ud_reqs_walk *w)
+{
+	__u32 target = w->bucket >> 8;
+	void *tl = (char *)w->ctx + bpf_core_field_offset(struct io_ring_ctx, tctx_list);
+	struct io_uring_task *tctx = 0;
+	struct io_wq *wq;
+	void *next = 0;
+
+	if (!w->tnode || w->tidx > target + 1) {
+		w->tnode = tl;
+		w->tidx = 0; /* the head: tidx is one more than the task's index */
+	}
+	if (w->tidx != target + 1) {
+		if (w->tnode == UD_RQ_SQ_TASK) {
+			ud_rq_next_phase(w); /* past the last task */
+			return;
+		}
+		bpf_probe_read_kernel(&next, sizeof(next), w->tnode);
+		if (next == tl) {
+			w->tnode = UD_RQ_SQ_TASK;
+		} else if (!next || w->tidx >= UD_MAX_RING_TASKS) {
+			ud_warn(o, UD_TABLE_REQS, UD_WARN_BOUND, (__u64)w->ctx, w->phase);
+			ud_rq_next_phase(w);
+			return;
+		} else {
+			w->tnode = next;
+		}
+		w->tidx++;
+		return;
+	}
+	if (w->tnode == UD_RQ_SQ_TASK) {
+		struct io_ring_ctx *ctx = w->ctx; /* (w-> inside BPF_CORE_READ would be relocated) */
+		struct io_sq_data *sqd = BPF_CORE_READ(ctx, sq_data);
+		struct task_struct *t = sqd ? BPF_CORE_READ(sqd, thread) : 0;
+
+		tctx = t ? BPF_CORE_READ(t, io_uring) : 0;
+	} else {
+		struct io_tctx_node *n = (void *)((char *)w->tnode - bpf_core_field_offset(struct io_tctx_node, ctx_node));
+		struct task_struct *t;
+
+		if (BPF_CORE_READ(n, ctx) != w->ctx) {
+			w->tnode = 0;
+			ud_rq_changed(o, w);
+			return;
+		}
+		t = BPF_CORE_READ(n, task);
+		tctx = t ? BPF_CORE_READ(t, io_uring) : 0;
+	}
+	wq = tctx ? BPF_CORE_READ(tctx, io_wq) : 0;
+	if (!wq) {
+		/* No io-wq: on to the next task. */
+		w->bucket = (target + 1) << 8;
+		return;
+	}
+	w->head = ud_iowq_list(w->phase, wq, w->bucket & 0xff);
+	if (!w->head) {
+		ud_rq_next_list(w);
+		return;
+	}
+	w->open = 1;
+	w->from = w->head;
+	w->index = 0;
+}
+
+/*
+ * The node w->node of an io-wq list: a work item queued (in a request), or
+ * a worker and the request it runs (cur_work, or up to 6.12 next_work, the
+ * one it took off the queue and is about to run). The workers of a task
+ * serve every ring it uses: requests of other rings are passed without a
+ * word. A worker that finished its request while read leaves it out (said),
+ * and the walk goes on: its list did not change.
+ */
+static __always_inline long ud_rq_iowq_node(struct ud_out *o, struct ud_reqs_walk *w)
+{
+	char *node = w->node;
+	void *again = 0, *work = 0, *slot = 0, *now = 0;
+	struct io_kiocb *req = 0;
+	struct task_struct *t = 0;
+	bool fresh = false, ok = true;
+	__u32 fl = 0;
+
+	if (!ud_rq_room(o))
+		return 1;
+	if (w->phase == UD_RQ_IOWQ_RUN) {
+		struct io_worker *wk = (void *)(node - bpf_core_field_offset(struct io_worker, all_list));
+
+		slot = (char *)wk + bpf_core_field_offset(struct io_worker, cur_work);
+		bpf_probe_read_kernel(&work, sizeof(work), slot);
+		if (!work && bpf_core_field_exists(wk->next_work)) {
+			slot = (char *)wk + bpf_core_field_offset(struct io_worker, next_work);
+			bpf_probe_read_kernel(&work, sizeof(work), slot);
+		}
+		t = BPF_CORE_READ(wk, task);
+	} else {
+		work = node - bpf_core_field_offset(struct io_wq_work, list);
+	}
+	if (work)
+		req = (void *)((char *)work - bpf_core_field_offset(struct io_kiocb, work));
+	if (req && BPF_CORE_READ(req, ctx) == w->ctx) {
+		ok = ud_rq_fill(o, w, req, UD_WAIT_IOWQ);
+		if (ok)
+			ud_rq_file(o, w, &fresh);
+	} else {
+		if (req && w->phase == UD_RQ_IOWQ)
+			w->at_user_data = BPF_CORE_READ(req, cqe.user_data);
+		req = 0; /* idle, or another ring's */
+	}
+	/* The node still where it was found. */
+	bpf_probe_read_kernel(&again, sizeof(again), w->from);
+	if (again != node) {
+		if (fresh)
+			w->last_file = 0;
+		ud_rq_changed(o, w);
+		return 0;
+	}
+	if (!req) {
+		ud_rq_passed(w);
+		return 0;
+	}
+	ok = ok && ud_rq_same(w, req) && (!fresh || ud_file_same(o, (struct file *)w->rec.file));
+	if (ok && slot) {
+		bpf_probe_read_kernel(&now, sizeof(now), slot);
+		ok = now == work;
+	}
+	if (!ok) {
+		if (fresh)
+			w->last_file = 0;
+		if (w->phase != UD_RQ_IOWQ_RUN) {
+			ud_rq_changed(o, w);
+			return 0;
+		}
+		ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx, w->phase | (2ULL << 32));
+		ud_rq_passed(w);
+		return 0;
+	}
+	if (bpf_core_field_exists(((struct io_wq_work___old *)work)->flags))
+		fl = BPF_CORE_READ((struct io_wq_work___old *)work, flags);
+	else
+		fl = BPF_CORE_READ((struct io_wq_work *)work, flags.counter);
+	if (fl & UD_IO_WQ_WORK_UNBOUND)
+		w->rec.detail |= UD_REQ_IOWQ_UNBOUND;
+	if (fl & UD_IO_WQ_WORK_HASHED)
+		w->rec.detail |= UD_REQ_IOWQ_HASHED;
+	if (slot) {
+		w->rec.detail |= UD_REQ_IOWQ_RUNNING;
+		w->rec.target = t ? BPF_CORE_READ(t, pid) : 0;
+	}
+	ud_rq_put(o, w, fresh);
+	w->req = req;
+	w->at_user_data = w->rec.user_data;
+	w->chain_len = 0;
+	w->chain = (void *)w->rec.link;
+	if (!w->chain)
+		ud_rq_passed(w);
+	return 0;
 }
 
 /* The node w->node of the open list. */
@@ -443,6 +705,10 @@ static long ud_reqs_step(__u32 i, void *data)
 		w->done = 1;
 		return 1;
 	}
+	if (!w->open && ud_rq_iowq(w->phase)) {
+		ud_rq_iowq_seek(o, w);
+		return 0;
+	}
 	if (!w->open) {
 		if (!ud_rq_open(w)) {
 			w->phase++;
@@ -456,7 +722,7 @@ static long ud_reqs_step(__u32 i, void *data)
 		return 0;
 	}
 	bpf_probe_read_kernel(&next, sizeof(next), w->from);
-	if (ud_rq_hlist(w->phase) && !ud_rq_hlist_next_holds(w, next)) {
+	if (!ud_rq_next_holds(w, next)) {
 		ud_rq_changed(o, w);
 		return 0;
 	}
@@ -472,7 +738,7 @@ static long ud_reqs_step(__u32 i, void *data)
 	if (w->skip) {
 		/* A resumed walk: past what an earlier pass emitted. */
 		w->skip--;
-		if (ud_rq_hlist(w->phase)) {
+		if (w->phase != UD_RQ_OVERFLOW && w->phase != UD_RQ_IOWQ_RUN) {
 			/* (Not inside BPF_CORE_READ: w-> would be relocated too.) */
 			struct io_kiocb *passed = ud_rq_req(w->phase, next);
 
@@ -486,6 +752,8 @@ static long ud_reqs_step(__u32 i, void *data)
 			ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx, ~0ULL);
 		w->ident = 0;
 	}
+	if (ud_rq_iowq(w->phase))
+		return ud_rq_iowq_node(o, w);
 	return ud_rq_node(o, w);
 }
 
@@ -510,6 +778,8 @@ static __noinline void ud_walk_reqs(struct ud_out *o, struct io_ring_ctx *ctx, _
 	w->chain = 0;
 	w->done = 0;
 	w->last_file = 0;
+	w->retries = 0;
+	w->tnode = 0;
 	bpf_loop(UD_MAX_STEPS, ud_reqs_step, o, 0);
 	if (!w->done) {
 		w->ident = (__u64)w->node;

@@ -75,7 +75,6 @@ static long ud_poll_bucket_step(__u32 i, void *data)
  * kallsyms has no data symbols. Without it the count stays unknown.
  */
 #define UD_MAX_CPUS 8192        /* CONFIG_NR_CPUS of the largest configs */
-#define UD_MAX_RING_TASKS 4096  /* tasks on one ring's tctx_list before we call it torn */
 
 /* Starts counting one task's context; false if it has none. */
 static __always_inline bool ud_inflight_task(struct ud_busy_walk *w, struct io_uring_task *tctx)
@@ -184,14 +183,8 @@ static __always_inline __u32 ud_req_cached(struct ud_out *o, struct io_ring_ctx 
 static __always_inline bool ud_polls_armed(struct ud_out *o, struct io_hash_table *table)
 {
 	struct ud_busy_walk *w = &o->st->busy;
-	__u32 bits = BPF_CORE_READ(table, hash_bits);
-
-	w->hbs = BPF_CORE_READ(table, hbs);
-	if (!w->hbs || bits > 8)
+	if (!ud_hash_geometry(table, &w->hbs, &w->nr_buckets, &w->stride, &w->list_off))
 		return false;
-	w->nr_buckets = 1U << bits;
-	w->stride = bpf_core_type_size(struct io_hash_bucket);
-	w->list_off = bpf_core_field_offset(struct io_hash_bucket, list);
 	w->bucket = 0;
 	w->count = 0;
 	w->done = 0;

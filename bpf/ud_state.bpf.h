@@ -187,7 +187,7 @@ struct ud_reqs_walk {
 	void *chain;            /* a chain being followed: the request after req */
 	__u64 ident;            /* a resumed walk: the node expected at the cursor */
 	__u64 last_file;        /* last FILE record this walk emitted */
-	__u64 at_user_data;     /* an hlist phase: user_data of the request of the node at from */
+	__u64 at_user_data;     /* user_data of the request of the node at from */
 	__u32 phase;            /* UD_RQ_* list */
 	__u32 bucket;
 	__u32 nr_buckets;
@@ -199,7 +199,8 @@ struct ud_reqs_walk {
 	__u32 done;
 	__u32 chain_len;
 	__u32 retries;          /* times the open list was read again from its head */
-	__u32 pad;
+	__u32 tidx;             /* an io-wq phase: index of tnode on ctx->tctx_list */
+	void *tnode;            /* ... that node (the list head before the first, UD_RQ_SQ_TASK after the last) */
 };
 
 /* An escaped name (ud_stash_name): a prefix of at most 11 bytes

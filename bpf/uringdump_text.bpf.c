@@ -69,7 +69,7 @@ static const char slash[] = "/";
 
 static const char w_poll[] = "poll", w_timeout[] = "timeout", w_iopoll[] = "iopoll", w_drain[] = "drain",
 		  w_task_work[] = "task_work", w_uring_cmd[] = "uring_cmd", w_futex[] = "futex", w_waitid[] = "waitid",
-		  w_overflow[] = "overflow", w_linked[] = "linked";
+		  w_overflow[] = "overflow", w_linked[] = "linked", w_iowq[] = "io-wq";
 
 /* show's "waiting" words (src/model/describe.cpp request_wait_name). */
 static __always_inline const char *ud_wait_word(__u8 waiting)
@@ -85,6 +85,7 @@ static __always_inline const char *ud_wait_word(__u8 waiting)
 	case UD_WAIT_FUTEX: return w_futex;
 	case UD_WAIT_WAITID: return w_waitid;
 	case UD_WAIT_OVERFLOW: return w_overflow;
+	case UD_WAIT_IOWQ: return w_iowq;
 	default: return w_linked;
 	}
 }

@@ -303,7 +303,21 @@ struct io_task_work {
 	struct llist_node node;
 };
 
+/* A request's io-wq work item. flags became an atomic_t in 6.3; 6.1's
+ * plain int is the ___old flavour (CO-RE does not match a struct with an
+ * int). IO_WQ_WORK_* bits are the same on every kernel. */
+struct io_wq_work {
+	struct io_wq_work_node list;
+	atomic_t flags;
+};
+
+struct io_wq_work___old {
+	struct io_wq_work_node list;
+	unsigned int flags;
+};
+
 struct io_kiocb {
+	struct io_wq_work work;
 	struct file *file;
 	__u8 opcode;
 	unsigned int flags;
@@ -410,6 +424,44 @@ struct io_tctx_node {
 	struct io_ring_ctx *ctx;
 };
 
+/*
+ * io-wq: each task that uses io_uring has one (io_uring_task.io_wq), with a
+ * bound and an unbound account (acct[0], acct[1]), each with the work queued
+ * for it; its workers run one request each (cur_work).
+ *   - 6.12: io_wq.acct[2]; the workers on io_wq.all_list.
+ *   - 6.18: the same, but each account has its own workers' all_list.
+ *   - 6.1: io_wq.wqes[nr_node_ids], an io_wqe per NUMA node, each with
+ *     acct[2] and the workers of that node on all_list.
+ * Up to 6.12 a worker also names the work it took from the list before it
+ * runs it (next_work).
+ */
+struct io_wq_acct {
+	struct list_head all_list;
+	struct io_wq_work_list work_list;
+};
+
+struct io_wqe_acct {
+	struct io_wq_work_list work_list;
+};
+
+struct io_wqe {
+	struct io_wqe_acct acct[2];
+	struct list_head all_list;
+};
+
+struct io_wq {
+	struct io_wq_acct acct[2];
+	struct list_head all_list;
+	struct io_wqe *wqes[0];
+};
+
+struct io_worker {
+	struct list_head all_list;
+	struct task_struct *task;
+	struct io_wq_work *cur_work;
+	struct io_wq_work *next_work;
+};
+
 struct percpu_counter {
 	__s64 count;
 	__s32 *counters; /* per CPU */
@@ -417,6 +469,7 @@ struct percpu_counter {
 
 struct io_uring_task {
 	int cached_refs;
+	struct io_wq *io_wq;
 	struct file *registered_rings[16];
 	struct xarray xa;
 	struct percpu_counter inflight;

@@ -37,6 +37,7 @@ BpfSettings settings_of(Bss *bss) {
     s.page_shift = reinterpret_cast<std::uint32_t *>(&bss->ud_page_shift);
     s.percpu_offsets = reinterpret_cast<std::uint64_t *>(&bss->ud_percpu_offsets);
     s.nr_cpu_ids = reinterpret_cast<std::uint32_t *>(&bss->ud_nr_cpu_ids);
+    s.nr_node_ids = reinterpret_cast<std::uint32_t *>(&bss->ud_nr_node_ids);
     s.page_size = reinterpret_cast<const std::uint64_t *>(&bss->ud_page_size);
     s.counts_per_task = reinterpret_cast<const std::uint32_t *>(&bss->ud_counts_per_task);
     return s;

@@ -26,6 +26,7 @@ struct BpfSettings {
     std::uint32_t *page_shift = nullptr;
     std::uint64_t *percpu_offsets = nullptr;   // address of __per_cpu_offset[], 0: unknown
     std::uint32_t *nr_cpu_ids = nullptr;
+    std::uint32_t *nr_node_ids = nullptr;      // NUMA nodes possible (6.1's io-wq has one queue each)
     const std::uint64_t *page_size = nullptr;  // written by the programs
     const std::uint32_t *counts_per_task = nullptr;  // written by the programs: they want percpu_offsets
 };

@@ -209,6 +209,7 @@ BpfReader::BpfReader() {
     facts_.obj_limit = model::system_page_size() << 3;  // bpf_seq_read's buffer
     *settings_.obj_limit = facts_.obj_limit;
     *settings_.page_shift = model::page_shift(model::system_page_size());
+    *settings_.nr_node_ids = possible_nodes();
     std::uint64_t t1 = monotonic_ns();
     calibrate();
     // The calibration pass told whether this kernel counts requests per

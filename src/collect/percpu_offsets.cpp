@@ -34,6 +34,13 @@ std::optional<std::uint32_t> cpu_list_end(const std::string &list) {
     return any ? std::optional<std::uint32_t>(end) : std::nullopt;
 }
 
+std::uint32_t possible_nodes(const std::string &possible) {
+    std::ifstream nodes(possible);
+    std::string list;
+    if (!std::getline(nodes, list)) return 1;
+    return cpu_list_end(list).value_or(1);
+}
+
 std::optional<PercpuOffsets> find_percpu_offsets(const std::string &kallsyms, const std::string &possible) {
     PercpuOffsets out;
     std::ifstream cpus(possible);

@@ -23,4 +23,8 @@ std::optional<PercpuOffsets> find_percpu_offsets(const std::string &kallsyms = "
 // "0-3,8-11" -> 12: the highest CPU of a kernel cpu list, plus one.
 std::optional<std::uint32_t> cpu_list_end(const std::string &list);
 
+// nr_node_ids: the highest possible NUMA node plus one, from the same kind
+// of list; 1 where the kernel has no NUMA (no such file).
+std::uint32_t possible_nodes(const std::string &possible = "/sys/devices/system/node/possible");
+
 }  // namespace ud::collect

@@ -137,6 +137,12 @@ void SnapshotBuilder::on_req(const ud_req &r) {
         q.file = bind_file(r.file, &fds_known);
         q.fds_known = fds_known;
     }
+    if (r.waiting == UD_WAIT_IOWQ) {
+        q.iowq_running = (r.detail & UD_REQ_IOWQ_RUNNING) != 0;
+        q.iowq_unbound = (r.detail & UD_REQ_IOWQ_UNBOUND) != 0;
+        q.iowq_hashed = (r.detail & UD_REQ_IOWQ_HASHED) != 0;
+        if (q.iowq_running) q.worker_tid = static_cast<int>(r.target);
+    }
     if (r.opcode == 11 /* IORING_OP_TIMEOUT */) q.count = r.target;
     if (r.opcode == 15 /* IORING_OP_LINK_TIMEOUT */) q.guards = r.target;
     if (r.detail & UD_REQ_HAS_TIMER) {
@@ -266,6 +272,10 @@ void SnapshotBuilder::on_changed(const ud_warn &w) {
             snap_.partial.push_back(
                 fmt::format("{}: a request list changed between resume passes; requests may be "
                             "missing or shown twice",
+                            ring_where(pid, w.owner)));
+        else if ((w.value >> 32) & 2)
+            snap_.partial.push_back(
+                fmt::format("{}: a request an io-wq worker ran completed or changed while read; not shown",
                             ring_where(pid, w.owner)));
         else if (w.value >> 32)
             snap_.partial.push_back(

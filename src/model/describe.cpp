@@ -181,6 +181,8 @@ const char *request_wait_name(std::uint8_t waiting) {
             return "overflow";
         case UD_WAIT_LINKED:
             return "linked";
+        case UD_WAIT_IOWQ:
+            return "io-wq";
         default:
             return "unknown";
     }
@@ -191,7 +193,8 @@ const char *request_list_name(std::uint64_t phase) {
     static const char *const names[] = {"cancel_table",  "cancel_table_locked", "timeout_list",
                                         "ltimeout_list", "iopoll_list",         "defer_list",
                                         "work_llist",    "retry_llist",         "cancelable_uring_cmd",
-                                        "futex_list",    "waitid_list",         "cq_overflow_list"};
+                                        "futex_list",    "waitid_list",         "io-wq work_list",
+                                        "io-wq workers", "cq_overflow_list"};
     return phase < sizeof(names) / sizeof(names[0]) ? names[phase] : "request";
 }
 
@@ -216,6 +219,12 @@ std::string request_detail(const Request &q) {
             break;
         case UD_WAIT_LINKED:
             d = "after the request before it";
+            break;
+        case UD_WAIT_IOWQ:
+            d = q.iowq_running ? fmt::format("running in worker {}", q.worker_tid)
+                               : std::string("queued");
+            d += q.iowq_unbound ? ", unbound" : ", bound";
+            if (q.iowq_hashed) d += ", hashed";
             break;
         default:
             break;

@@ -45,7 +45,7 @@ std::vector<const char *> request_flag_names(std::uint64_t flags);
 std::string request_detail(const Request &q);
 
 // How many of a ring's requests are in flight on no list it has (block
-// I/O issued, io-wq, task work of rings without DEFER_TASKRUN): its
+// I/O issued, task work of rings without DEFER_TASKRUN): its
 // in-flight count less those listed; empty where the kernel does not count
 // per ring.
 std::optional<std::uint32_t> requests_unlisted(const Ring &r);

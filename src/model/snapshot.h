@@ -150,6 +150,12 @@ struct Request {
     std::uint64_t count = 0;            // timeout: completions it waits for (0: a pure timeout)
     std::uint64_t guards = 0;           // linked timeout: identity of the request it guards; not printed
     std::optional<std::uint32_t> slot;  // a fixed-file request: the slot holding its file
+    // io-wq: run by a worker (else queued), for an unbound worker, hashed
+    // (after earlier work on its file); the worker's tid when running.
+    bool iowq_running = false;
+    bool iowq_unbound = false;
+    bool iowq_hashed = false;
+    int worker_tid = 0;
     FdSpan fds;
     bool fds_known = true;
 

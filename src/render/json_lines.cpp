@@ -189,6 +189,14 @@ std::string_view JsonLines::request(const Process &p, const Request &q, long nex
         }
         buf_.push_back('}');
     }
+    if (q.waiting == UD_WAIT_IOWQ) {
+        fmt::format_to(out, FMT_COMPILE(",\"io_wq\":{{\"state\":\"{}\",\"worker\":\"{}\",\"hashed\":{},\"worker_tid\":"),
+                       q.iowq_running ? "running" : "queued", q.iowq_unbound ? "unbound" : "bound", q.iowq_hashed);
+        if (q.iowq_running)
+            fmt::format_to(out, FMT_COMPILE("{}}}"), q.worker_tid);
+        else
+            append("null}");
+    }
     if (q.waiting == UD_WAIT_OVERFLOW) fmt::format_to(out, FMT_COMPILE(",\"res\":{}"), q.res);
     append(",\"next\":");
     if (next >= 0)

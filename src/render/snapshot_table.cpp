@@ -99,7 +99,7 @@ void requests_table(std::string &out, const Snapshot &snap, const Process &p, co
     auto it = std::back_inserter(out);
     auto unlisted = requests_unlisted(r);
     fmt::format_to(it, "    requests: {} listed, {}\n", r.requests.size(),
-                   unlisted ? fmt::format("{} in flight on no list (block I/O, io-wq, task work)", *unlisted)
+                   unlisted ? fmt::format("{} in flight on no list (block I/O, task work)", *unlisted)
                             : std::string("in flight on no list: unknown (this kernel counts per task only)"));
     if (r.requests.empty()) return;
     fmt::format_to(it, "    {:>20}  {:<14} {:<9} {:<10} {}\n", "USER_DATA", "OPCODE", "WAITING", "FD", "DETAIL");
