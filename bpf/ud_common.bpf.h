@@ -73,7 +73,8 @@ __u32 ud_counts_per_task;
 __u64 ud_percpu_offsets;
 __u32 ud_nr_cpu_ids;
 /* nr_node_ids (from /sys/devices/system/node/possible): how many io_wqe a
- * 6.1 io_wq has; user space writes it, 0 (a pinned iterator) reads node 0. */
+ * 6.1 io_wq has; user space writes it. 0 (a pinned iterator): each slot up
+ * to UD_IOWQ_MAX_NODES is read and checked (ud_iowq_list()). */
 __u32 ud_nr_node_ids;
 
 /* A cancel hash table's buckets (cancel_table, cancel_table_locked): where

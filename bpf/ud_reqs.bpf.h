@@ -170,7 +170,7 @@ static __always_inline bool ud_rq_iowq(__u32 phase)
 /* How many lists an io-wq phase has per task (node << 1 | acct). */
 static __always_inline __u32 ud_iowq_lists(void)
 {
-	__u32 nodes = ud_nr_node_ids ? ud_nr_node_ids : 1;
+	__u32 nodes = ud_nr_node_ids ? ud_nr_node_ids : UD_IOWQ_MAX_NODES;
 
 	if (!bpf_core_type_exists(struct io_wqe))
 		return 2;
@@ -334,6 +334,7 @@ static __always_inline void ud_rq_passed(struct ud_reqs_walk *w)
 {
 	w->chain = 0;
 	w->index++;
+	w->prev = w->from;
 	w->from = w->node;
 }
 
@@ -407,6 +408,8 @@ static __always_inline bool ud_rq_hlist(__u32 phase)
  *     still NULL;
  *   - a recycled request may be on another list (whose nodes would then be
  *     walked as this one's): the request must still be the one listed.
+ *   - a request that left and came back at the tail (a multishot timeout
+ *     armed again) is no longer behind the node before it.
  * In this order, because a request can leave the list and come back at its
  * head between two reads (recycled, or the same one armed again), which
  * only a later read shows. The io-wq workers' list is RCU's, whose
@@ -421,12 +424,18 @@ static __always_inline bool ud_rq_next_holds(struct ud_reqs_walk *w, void *next)
 	struct io_kiocb *req;
 	void *back = 0, *again = 0;
 
-	/* list_del() poisons a node's next (LIST_POISON1): no kernel address. */
-	if (next && ((__u64)next >> 48) != 0xffff)
+	/* list_del() poisons a node's next (LIST_POISON1, 0xdead...): below
+	 * every kernel address (x86-64 with 4 or 5 level paging, arm64). */
+	if (next && (__u64)next < 0xff00000000000000ULL)
 		return false;
 	if (w->from == w->head || w->phase == UD_RQ_OVERFLOW || w->phase == UD_RQ_IOWQ_RUN)
 		return next != w->from || w->from == w->head;
 	if (next == w->from)
+		return false;
+	/* Still where it was found: the node before it points to it (one that
+	 * left and came back at the list's tail would otherwise end the walk
+	 * at the head, or at a NULL next with the list's last it). */
+	if (w->prev && (bpf_probe_read_kernel(&back, sizeof(back), w->prev) || back != w->from))
 		return false;
 	if (!next && ud_rq_hlist(w->phase)) {
 		pprev = BPF_CORE_READ(n, pprev);
@@ -453,12 +462,15 @@ static __always_inline void *ud_iowq_list(__u32 phase, struct io_wq *wq, __u32 s
 	char *a;
 
 	if (bpf_core_field_exists(wq->wqes)) {
-		/* 6.1: one io_wqe per node, its workers on one list. */
+		/* 6.1: one io_wqe per node, its workers on one list. Where the
+		 * node count is not known (a pinned iterator), every slot up to
+		 * the cap is read, and one counts only if it is that node's
+		 * io_wqe of this io_wq. */
 		struct io_wqe *wqe = 0;
 
 		bpf_probe_read_kernel(&wqe, sizeof(wqe),
 				      (char *)wq + bpf_core_field_offset(struct io_wq, wqes) + node * sizeof(wqe));
-		if (!wqe)
+		if (!wqe || BPF_CORE_READ(wqe, wq) != wq || BPF_CORE_READ(wqe, node) != node)
 			return 0;
 		if (phase == UD_RQ_IOWQ_RUN)
 			return acct ? 0 : (char *)wqe + bpf_core_field_offset(struct io_wqe, all_list);
@@ -531,18 +543,22 @@ static __always_inline void ud_rq_iowq_seek(struct ud_out *o, struct ud_reqs_wal
 		tctx = t ? BPF_CORE_READ(t, io_uring) : 0;
 	}
 	wq = tctx ? BPF_CORE_READ(tctx, io_wq) : 0;
-	if (!wq) {
-		/* No io-wq: on to the next task. */
-		w->bucket = (target + 1) << 8;
-		return;
-	}
-	w->head = ud_iowq_list(w->phase, wq, w->bucket & 0xff);
+	w->head = wq ? ud_iowq_list(w->phase, wq, w->bucket & 0xff) : 0;
 	if (!w->head) {
-		ud_rq_next_list(w);
+		/* A resumed walk expected nodes here: the list is gone. */
+		if (w->skip || w->ident)
+			ud_warn(o, UD_TABLE_REQS, UD_WARN_CHANGED, (__u64)w->ctx, ~0ULL);
+		w->skip = 0;
+		w->ident = 0;
+		if (wq)
+			ud_rq_next_list(w);
+		else
+			w->bucket = (target + 1) << 8; /* no io-wq: the next task */
 		return;
 	}
 	w->open = 1;
 	w->from = w->head;
+	w->prev = 0;
 	w->index = 0;
 }
 
@@ -718,6 +734,7 @@ static long ud_reqs_step(__u32 i, void *data)
 		}
 		w->open = 1;
 		w->from = w->head;
+		w->prev = 0;
 		w->index = 0;
 		return 0;
 	}

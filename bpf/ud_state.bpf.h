@@ -182,6 +182,7 @@ struct ud_reqs_walk {
 	void *hbs;              /* a hash phase: its buckets */
 	void *head;             /* the list being walked: its head */
 	void *from;             /* where the next node's address is read (head, then the node before) */
+	void *prev;             /* what pointed to from (0 while from is the head) */
 	void *node;             /* the node read last */
 	void *req;              /* its request */
 	void *chain;            /* a chain being followed: the request after req */

@@ -444,9 +444,13 @@ struct io_wqe_acct {
 	struct io_wq_work_list work_list;
 };
 
+struct io_wq;
+
 struct io_wqe {
 	struct io_wqe_acct acct[2];
+	int node;
 	struct list_head all_list;
+	struct io_wq *wq;
 };
 
 struct io_wq {

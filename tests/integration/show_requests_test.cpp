@@ -470,9 +470,11 @@ TEST_CASE("top -b: the INFLIGHT column counts the requests a ring holds (request
     }));
     std::string row;
     for (auto &l : all) {
+        // The process's row (PID COMM ...), not a request line whose
+        // USER_DATA happens to be the same number.
         std::istringstream in(l);
-        std::string first;
-        if (in >> first && first == fx.pid_str()) row = l;
+        std::string first, comm;
+        if (in >> first >> comm && first == fx.pid_str() && comm == "ud_fixture") row = l;
     }
     REQUIRE(!row.empty());
     std::string last = row.substr(row.find_last_of(' ') + 1);
