@@ -15,7 +15,7 @@ version=$1
 vmlinuz=$2
 initrd=$3
 log=$4
-timeout=${KERNEL_TIMEOUT:-1800}
+timeout=${KERNEL_TIMEOUT:-2400}
 
 # The options travel on the kernel command line, base64 so that no quote
 # or space is lost there (guest-init.sh decodes them). The command line

@@ -5,7 +5,7 @@
 #
 #   KERNELS="6.1 6.12"   series to run (newest Debian package of each)
 #   TEST_ARGS=...         doctest options, as for make test
-#   KERNEL_TIMEOUT=1800   seconds one kernel may take before it counts as hung
+#   KERNEL_TIMEOUT=2400   seconds one kernel may take before it counts as hung
 #   KERNELS_PARALLEL=1    0: one kernel after the other
 #   QEMU_CPU, QEMU_SMP, QEMU_MEM   the guest (qemu64, 2, 4G)
 # (make passes variables given on its command line to the scripts.)
